@@ -1,0 +1,154 @@
+"""Landing files -> PHI zone raw tables, one multi-asset per feed, with blocking contract checks.
+
+Each run ingests only files whose sha256 is not in the ledger, so runs are incremental and re-runs are no-ops.
+Metadata carries counts and rule names only: never values, since these tables hold PHI.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from data_contracts.contract import Contract, contracts_for_feed, load_contracts
+from data_contracts.suites import validate
+from pipelines.defs.resources import ZonesResource
+from pipelines.lib.duck import phi_connection
+from pipelines.lib.ingest import CHILD_TABLES, ingest_feeds, mirror_to_warehouse, summarize
+
+FEEDS = sorted({c.feed for c in load_contracts().values()})
+
+
+def _max_raw_ids(con, contracts: list[Contract]) -> dict[str, int]:
+    known = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'phi' "
+            "and schema_name = 'raw'"
+        ).fetchall()
+    }
+    return {
+        c.table: con.execute(f"select coalesce(max(_raw_id), 0) from phi.raw.{c.table}").fetchone()[0]
+        if c.table in known
+        else 0
+        for c in contracts
+    }
+
+
+def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
+    """The ingest multi-asset of one feed: its raw tables plus ledger and contract checks."""
+    contracts = contracts_for_feed(feed)
+    parent = next(c for c in contracts if c.table not in CHILD_TABLES)
+    specs = [
+        dg.AssetSpec(
+            ["raw", c.table],
+            group_name="ingest",
+            kinds={"duckdb"},
+            description=f"{c.grain} Loaded from landing/{c.landing_glob} into the encrypted PHI zone.",
+            metadata={"contract": f"data_contracts/contracts/{c.table}.yml"},
+        )
+        for c in contracts
+    ]
+    check_specs = [
+        dg.AssetCheckSpec(
+            "ledger_balances",
+            asset=["raw", parent.table],
+            blocking=True,
+            description="Every source record is loaded, quarantined or counted as a duplicate.",
+        )
+    ] + [
+        dg.AssetCheckSpec(
+            "contract",
+            asset=["raw", c.table],
+            blocking=True,
+            description=f"Great Expectations suite built from {c.table}.yml on the rows just loaded.",
+        )
+        for c in contracts
+    ]
+
+    @dg.multi_asset(
+        name=f"ingest_{feed}",
+        specs=specs,
+        check_specs=check_specs,
+        can_subset=False,
+    )
+    def _ingest(context: dg.AssetExecutionContext, zones: ZonesResource):
+        settings = zones.settings()
+        con = phi_connection(settings, with_warehouse=True)
+        try:
+            before = _max_raw_ids(con, contracts)
+            outcomes = ingest_feeds(con, settings.landing_url, [feed])
+            totals = summarize(outcomes)
+            context.log.info(f"{feed}: {totals}")
+            for c in contracts:
+                yield dg.MaterializeResult(
+                    asset_key=["raw", c.table],
+                    metadata={**totals} if c is parent else {},
+                )
+            unbalanced = [o.file_path for o in outcomes if o.status == "unbalanced"]
+            yield dg.AssetCheckResult(
+                check_name="ledger_balances",
+                asset_key=["raw", parent.table],
+                passed=not unbalanced,
+                metadata={
+                    **totals,
+                    "unbalanced_files": unbalanced,
+                    "schema_drift_files": [o.file_path for o in outcomes if o.schema_drift],
+                },
+            )
+            for c in contracts:
+                new_rows = con.execute(
+                    f"select * exclude (_row_hash) from phi.raw.{c.table} where _raw_id > ?",
+                    [before[c.table]],
+                ).df()
+                result = validate(c, new_rows)
+                yield dg.AssetCheckResult(
+                    check_name="contract",
+                    asset_key=["raw", c.table],
+                    passed=result.passed,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={
+                        "rows_validated": result.rows,
+                        "failed_expectations": [
+                            f"{o.expectation}({o.column}): {o.unexpected_count} rows [{o.severity}]"
+                            for o in result.failed
+                        ],
+                    },
+                )
+        finally:
+            con.close()
+
+    return _ingest
+
+
+ingest_assets = [build_ingest_asset(feed) for feed in FEEDS]
+
+
+@dg.multi_asset(
+    name="dq_tables",
+    specs=[
+        dg.AssetSpec(
+            ["dq", name],
+            deps=[spec.key for a in ingest_assets for spec in a.specs],
+            group_name="ingest",
+            kinds={"duckdb"},
+            description=description,
+        )
+        for name, description in [
+            ("ingest_ledger", "One row per landed file: source = loaded + quarantined + duplicates."),
+            ("quarantine", "One row per quarantined record: file, line, table and reason (no raw text)."),
+        ]
+    ],
+)
+def dq_tables(zones: ZonesResource):
+    """Mirror the ledger and the quarantine summary from the PHI zone to the warehouse `dq` schema."""
+    con = phi_connection(zones.settings(), with_warehouse=True)
+    try:
+        mirror_to_warehouse(con)
+        files, quarantined = con.execute(
+            "select count(*), (select count(*) from wh.dq.quarantine) from wh.dq.ingest_ledger"
+        ).fetchone()
+    finally:
+        con.close()
+    yield dg.MaterializeResult(asset_key=["dq", "ingest_ledger"], metadata={"files": files})
+    yield dg.MaterializeResult(
+        asset_key=["dq", "quarantine"], metadata={"quarantined_rows": quarantined}
+    )

@@ -1,0 +1,70 @@
+"""Publish the marts to the file the dashboards read, swapped atomically.
+
+DuckDB allows one writer or many read-only readers per file, never both (duckdb#77). Dashboards therefore never
+open the warehouse: they read a copy of the marts that is built beside the old copy and moved into place with
+`os.replace`, which is atomic on one filesystem. A dashboard that opened the old file keeps reading it until it
+closes its connection; the next connection sees the new one.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib.settings import Settings, get_settings
+
+PUBLISHED_SCHEMAS = ("marts", "reference")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def publish(settings: Settings | None = None) -> dict[str, int]:
+    """Copy `marts.*` and `reference.*` from the warehouse to a fresh file and swap it in; return row counts."""
+    settings = settings or get_settings()
+    target = settings.published_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.stem}-{datetime.now():%Y%m%d%H%M%S%f}.duckdb")
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(staging))
+    try:
+        con.execute(f"attach '{settings.warehouse_path}' as wh (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'wh' and schema_name in ('marts', 'reference') "
+            "order by schema_name, table_name"
+        ).fetchall()
+        views = con.execute(
+            "select schema_name, view_name from duckdb_views() "
+            "where database_name = 'wh' and schema_name in ('marts', 'reference') and not internal"
+        ).fetchall()
+        for schema, name in tables + views:
+            con.execute(f"create schema if not exists {_quote(schema)}")
+            con.execute(
+                f"create table {_quote(schema)}.{_quote(name)} as "
+                f"select * from wh.{_quote(schema)}.{_quote(name)}"
+            )
+            counts[f"{schema}.{name}"] = con.execute(
+                f"select count(*) from {_quote(schema)}.{_quote(name)}"
+            ).fetchone()[0]
+        con.execute(
+            "create table main.publication as select current_timestamp as published_at, ? as tables",
+            [len(counts)],
+        )
+        con.execute("detach wh")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(staging, target)
+    _remove_stale(target)
+    return counts
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove copies left behind by an interrupted publish."""
+    for stale in target.parent.glob(f".{target.stem}-*.duckdb*"):
+        stale.unlink(missing_ok=True)
