@@ -1,1 +1,1 @@
-"""Data contracts: one YAML per table, the single source of truth for readers, checks and de-identification."""
+"""Data contracts: one YAML per table, the source of truth for readers, checks and de-id."""

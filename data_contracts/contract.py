@@ -149,6 +149,6 @@ def contracts_for_feed(feed: str) -> list[Contract]:
 
 
 def unexpected_columns(contract: Contract, columns: list[str]) -> list[str]:
-    """Columns present in data but absent from the contract (they would bypass de-identification)."""
+    """Columns in the data that the contract lacks (they would bypass de-identification)."""
     known = set(contract.column_names)
     return [c for c in columns if c not in known and not c.startswith("_")]

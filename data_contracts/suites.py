@@ -1,11 +1,13 @@
 """Great Expectations suites built from the data contracts (suites as code, no `gx/` folder).
 
-Hard rules (required, allowed values, key uniqueness) are also enforced row by row at ingest, where failing rows
-are quarantined; the suite re-checks what was loaded, so a reader or casting bug cannot slip through. Soft rules
-(event ordering) are only checked here: they flag a feed problem without holding rows back.
+Hard rules (required, allowed values, key uniqueness) are also enforced row by row at ingest, where
+failing rows are quarantined; the suite re-checks what was loaded, so a reader or casting bug cannot
+slip through. Soft rules (event ordering) are only checked here: they flag a feed problem without
+holding rows back.
 
-GX runs on a pandas batch from an ephemeral context: GX's SQL path through duckdb-engine fails in metric
-resolution (GX issues #10738, #11579), see ../shared/reference/style.md §5.
+GX runs on a pandas batch from an ephemeral context: GX's SQL path through duckdb-engine fails in
+metric resolution (GX issues #10738, #11579), see ../shared/reference/style.md §5.
+
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from data_contracts.contract import Contract
 # GX logs progress bars and, at INFO, parts of results; neither may reach the pipeline logs.
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
-# Event-ordering rules per table: (later, earlier). Checked on loaded rows, ignoring rows where either is null.
+# Event-ordering rules per table: (later, earlier). Checked on loaded rows, ignoring rows where
+# either is null.
 ORDERING_RULES: dict[str, list[tuple[str, str]]] = {
     "ed_visits": [
         ("triage_at", "arrival_at"),

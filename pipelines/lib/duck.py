@@ -1,8 +1,9 @@
 """DuckDB connections for each zone (see docs/architecture.md).
 
-The PHI zone and the identity vault are encrypted with AES-GCM. DuckDB writes encrypted files only with the
-OpenSSL crypto module of the httpfs extension; we load it from the pinned `duckdb-extension-httpfs` wheel so
-nothing is downloaded at run time.
+The PHI zone and the identity vault are encrypted with AES-GCM. DuckDB writes encrypted files only
+with the OpenSSL crypto module of the httpfs extension; we load it from the pinned
+`duckdb-extension-httpfs` wheel so nothing is downloaded at run time.
+
 """
 
 from __future__ import annotations
@@ -42,15 +43,13 @@ def attach_encrypted(
     """Attach an encrypted DuckDB file under `alias` (created if missing unless read-only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = ", READ_ONLY" if read_only else ""
-    con.execute(
-        f"ATTACH {_sql_str(str(path))} AS {alias} (ENCRYPTION_KEY {_sql_str(key)}{mode})"
-    )
+    con.execute(f"ATTACH {_sql_str(str(path))} AS {alias} (ENCRYPTION_KEY {_sql_str(key)}{mode})")
 
 
 def phi_connection(
     settings: Settings | None = None, *, with_vault: bool = False, with_warehouse: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the PHI zone attached as `phi` (and optionally `vault`, `wh`)."""
+    """An in-memory connection with the PHI zone attached as `phi` (optionally `vault`, `wh`)."""
     settings = settings or get_settings()
     keys = load_keys(settings)
     con = duckdb.connect()

@@ -2,16 +2,18 @@
 
 Each file goes through four steps, all set-based in DuckDB:
 
-1. its reader (`pipelines/lib/readers/`) splits it into records: all-string columns named as in the contract,
-   plus structural rejects (bad quoting, HL7 without MSH, broken X12 envelopes ...);
-2. every column is cast to its contract type and checked against `required` and `allowed`; a row that fails is
-   quarantined with a reason naming the column and the rule (never the value);
+1. its reader (`pipelines/lib/readers/`) splits it into records: all-string columns named as in the
+   contract, plus structural rejects (bad quoting, HL7 without MSH, broken X12 envelopes ...);
+2. every column is cast to its contract type and checked against `required` and `allowed`; a row
+   that fails is quarantined with a reason naming the column and the rule (never the value);
 3. rows already loaded (same de-duplication key, or same record hash) are counted as duplicates;
 4. the rest is appended to `phi.raw.<table>` with a monotonic `_raw_id`.
 
-The file's ledger row (`raw._ledger`) is written in the same transaction, so a crash never leaves rows without
-their ledger entry; a file whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op.
-The ledger and the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
+The file's ledger row (`raw._ledger`) is written in the same transaction, so a crash never leaves
+rows without their ledger entry; a file whose sha256 is already in the ledger is skipped, which
+makes re-ingestion a no-op. The ledger and the quarantine summary (without raw records) are mirrored
+to the warehouse `dq` schema.
+
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ def sha256_of(path: Path) -> str:
 
 
 def discover(landing_url: str, feeds: list[str] | None = None) -> list[LandedFile]:
-    """List landed files of the given feeds (all feeds when None), sorted by path for a stable order."""
+    """List landed files of the given feeds (all when None), sorted by path for a stable order."""
     fs, root = fsspec.core.url_to_fs(landing_url)
     root = root.rstrip("/")
     wanted = feeds or sorted({c.feed for c in load_contracts().values()})
@@ -153,13 +155,15 @@ def discover(landing_url: str, feeds: list[str] | None = None) -> list[LandedFil
         for pattern in sorted(globs):
             for found in sorted(fs.glob(f"{root}/{pattern}")):
                 rel = found[len(root) + 1 :] if found.startswith(root) else found
-                files.append(LandedFile(url=fs.unstrip_protocol(found), relative_path=rel, feed=feed))
+                files.append(
+                    LandedFile(url=fs.unstrip_protocol(found), relative_path=rel, feed=feed)
+                )
     return files
 
 
 @contextmanager
 def local_copy(url: str) -> Iterator[Path]:
-    """Yield a local path for a landed file, copying it first when it lives behind fsspec (s3, sftp ...)."""
+    """Yield a local path for a landed file, copied first when it is remote (s3, sftp ...)."""
     fs, path = fsspec.core.url_to_fs(url)
     if fs.protocol in ("file", ("file", "local")) or "file" in fs.protocol:
         yield Path(path)
@@ -268,8 +272,12 @@ def _load_table(
     con.register("_incoming", rows)
     typed = ", ".join(f"{_cast_expr(c)} as {_ident('typed_' + c.name)}" for c in contract.columns)
     checks = [chk for c in contract.columns for chk in _checks(c)]
-    reasons = f"list_filter([{', '.join(checks)}]::varchar[], r -> r is not null)" if checks else "[]"
-    raw_json = "to_json({" + ", ".join(f"{_sql_str(c)}: {_ident(c)}" for c in contract.column_names) + "})"
+    reasons = (
+        f"list_filter([{', '.join(checks)}]::varchar[], r -> r is not null)" if checks else "[]"
+    )
+    raw_json = (
+        "to_json({" + ", ".join(f"{_sql_str(c)}: {_ident(c)}" for c in contract.column_names) + "})"
+    )
     con.execute(
         f"""
         create or replace temp table _checked as
@@ -285,13 +293,15 @@ def _load_table(
     raw_key = key_cols or ["_row_hash"]
     partition = ", ".join(_ident(k) for k in key)
     match = " and ".join(
-        f"r.{_ident(rk)} is not distinct from c.{_ident(k)}" for rk, k in zip(raw_key, key, strict=True)
+        f"r.{_ident(rk)} is not distinct from c.{_ident(k)}"
+        for rk, k in zip(raw_key, key, strict=True)
     )
     con.execute(
         f"""
         create or replace temp table _fresh as
         select * from (
-            select *, row_number() over (partition by {partition} order by _source_line) as _dup_rank
+            select *,
+                row_number() over (partition by {partition} order by _source_line) as _dup_rank
             from _checked where len(_reasons) = 0
         ) c
         where _dup_rank = 1
@@ -331,7 +341,9 @@ def _schema_drift(result: ReadResult, contracts: dict[str, Contract]) -> str | N
         contract = contracts.get(table)
         if contract is None:
             continue
-        extra = [c for c in rows.column_names if not c.startswith("_") and c not in contract.column_names]
+        extra = [
+            c for c in rows.column_names if not c.startswith("_") and c not in contract.column_names
+        ]
         missing = [c for c in contract.column_names if c not in rows.column_names]
         if extra:
             notes.append(f"{table}: columns not in the contract, not loaded: {', '.join(extra)}")
@@ -343,7 +355,7 @@ def _schema_drift(result: ReadResult, contracts: dict[str, Contract]) -> str | N
 def ingest_file(
     con: duckdb.DuckDBPyConnection, landed: LandedFile, *, now: datetime | None = None
 ) -> FileOutcome:
-    """Ingest one landed file into the PHI zone in one transaction (or skip it when already loaded)."""
+    """Ingest one landed file into the PHI zone in one transaction (skip it if already loaded)."""
     now = now or datetime.now().replace(microsecond=0)
     con.execute("create schema if not exists phi.raw")
     con.execute(LEDGER_DDL)
@@ -426,7 +438,7 @@ def ingest_file(
 
 
 def mirror_to_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    """Copy the ledger and the quarantine summary (never the raw records) to the warehouse `dq` schema."""
+    """Copy the ledger and quarantine summary (never raw records) to the warehouse `dq` schema."""
     con.execute("create schema if not exists phi.raw")
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)

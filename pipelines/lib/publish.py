@@ -1,9 +1,10 @@
 """Publish the marts to the file the dashboards read, swapped atomically.
 
-DuckDB allows one writer or many read-only readers per file, never both (duckdb#77). Dashboards therefore never
-open the warehouse: they read a copy of the marts that is built beside the old copy and moved into place with
-`os.replace`, which is atomic on one filesystem. A dashboard that opened the old file keeps reading it until it
-closes its connection; the next connection sees the new one.
+DuckDB allows one writer or many read-only readers per file, never both (duckdb#77). Dashboards
+therefore never open the warehouse: they read a copy of the marts that is built beside the old copy
+and moved into place with `os.replace`, which is atomic on one filesystem. A dashboard that opened
+the old file keeps reading it until it closes its connection; the next connection sees the new one.
+
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _quote(name: str) -> str:
 
 
 def publish(settings: Settings | None = None) -> dict[str, int]:
-    """Copy `marts.*` and `reference.*` from the warehouse to a fresh file and swap it in; return row counts."""
+    """Copy `marts.*` and `reference.*` to a fresh file and swap it in; return the row counts."""
     settings = settings or get_settings()
     target = settings.published_path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +53,8 @@ def publish(settings: Settings | None = None) -> dict[str, int]:
                 f"select count(*) from {_quote(schema)}.{_quote(name)}"
             ).fetchone()[0]
         con.execute(
-            "create table main.publication as select current_timestamp as published_at, ? as tables",
+            "create table main.publication as "
+            "select current_timestamp as published_at, ? as tables",
             [len(counts)],
         )
         con.execute("detach wh")

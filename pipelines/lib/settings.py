@@ -66,8 +66,10 @@ KEY_NAMES = ("phi_key", "vault_key")
 def load_keys(settings: Settings, *, create: bool = True) -> dict[str, str]:
     """Return the encryption keys, from the environment first, then the key file.
 
-    `OPS_PHI_KEY` and `OPS_VAULT_KEY` win over the file. When neither is set and `create` is true, a key file
-    with fresh random keys is written with mode 0600 (the embedded demo's first run). Keys are never logged.
+    `OPS_PHI_KEY` and `OPS_VAULT_KEY` win over the file. When neither is set and `create` is true, a
+    key file with fresh random keys is written with mode 0600 (the embedded demo's first run). Keys
+    are never logged.
+
     """
     keys: dict[str, str] = {}
     if settings.keys_file.exists():

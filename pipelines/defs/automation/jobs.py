@@ -29,8 +29,10 @@ daily_schedule = dg.ScheduleDefinition(
 def landing_sensor(context: dg.SensorEvaluationContext):
     """Start a run when the landing location changes (new or replaced files).
 
-    The cursor is a digest of (path, size, modification time) of every landed file: cheap to compute without
-    opening the encrypted PHI zone. Ingest itself skips files whose sha256 is already in the ledger.
+    The cursor is a digest of (path, size, modification time) of every landed file: cheap to compute
+    without opening the encrypted PHI zone. Ingest itself skips files whose sha256 is already in the
+    ledger.
+
     """
     settings = get_settings()
     fs, root = fsspec.core.url_to_fs(settings.landing_url)
@@ -38,7 +40,9 @@ def landing_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason(f"landing location {settings.landing_url} does not exist")
     digest = hashlib.sha256()
     for path, info in sorted(fs.find(root, detail=True).items()):
-        digest.update(f"{path}|{info.get('size')}|{info.get('mtime', info.get('LastModified'))}".encode())
+        digest.update(
+            f"{path}|{info.get('size')}|{info.get('mtime', info.get('LastModified'))}".encode()
+        )
     cursor = digest.hexdigest()
     if cursor == context.cursor:
         return dg.SkipReason("no new files")

@@ -1,4 +1,4 @@
-"""PHI zone raw tables -> de-identified warehouse tables (`deid.*`), the only step that opens the vault."""
+"""PHI zone raw tables -> de-identified tables (`deid.*`): the only step that opens the vault."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def build_deid_asset(feed: str) -> dg.AssetsDefinition:
     def _deidentify(context: dg.AssetExecutionContext, zones: ZonesResource):
         # Imported here: building the Presidio engine is slow and only de-identification needs it.
         from deidentify.run import deidentify_all
+
         from deidentify.text import redact_batch
 
         settings = zones.settings()

@@ -1,7 +1,8 @@
 """Landing files -> PHI zone raw tables, one multi-asset per feed, with blocking contract checks.
 
-Each run ingests only files whose sha256 is not in the ledger, so runs are incremental and re-runs are no-ops.
-Metadata carries counts and rule names only: never values, since these tables hold PHI.
+Each run ingests only files whose sha256 is not in the ledger, so runs are incremental and re-runs
+are no-ops. Metadata carries counts and rule names only: never values, since these tables hold PHI.
+
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def _max_raw_ids(con, contracts: list[Contract]) -> dict[str, int]:
         ).fetchall()
     }
     return {
-        c.table: con.execute(f"select coalesce(max(_raw_id), 0) from phi.raw.{c.table}").fetchone()[0]
+        c.table: con.execute(f"select coalesce(max(_raw_id), 0) from phi.raw.{c.table}").fetchone()[
+            0
+        ]
         if c.table in known
         else 0
         for c in contracts
@@ -42,7 +45,7 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
             ["raw", c.table],
             group_name="ingest",
             kinds={"duckdb"},
-            description=f"{c.grain} Loaded from landing/{c.landing_glob} into the encrypted PHI zone.",
+            description=f"{c.grain} From landing/{c.landing_glob} into the encrypted PHI zone.",
             metadata={"contract": f"data_contracts/contracts/{c.table}.yml"},
         )
         for c in contracts
@@ -59,7 +62,7 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
             "contract",
             asset=["raw", c.table],
             blocking=True,
-            description=f"Great Expectations suite built from {c.table}.yml on the rows just loaded.",
+            description=f"Great Expectations suite from {c.table}.yml on the rows just loaded.",
         )
         for c in contracts
     ]
@@ -133,13 +136,19 @@ ingest_assets = [build_ingest_asset(feed) for feed in FEEDS]
             description=description,
         )
         for name, description in [
-            ("ingest_ledger", "One row per landed file: source = loaded + quarantined + duplicates."),
-            ("quarantine", "One row per quarantined record: file, line, table and reason (no raw text)."),
+            (
+                "ingest_ledger",
+                "One row per landed file: source = loaded + quarantined + duplicates.",
+            ),
+            (
+                "quarantine",
+                "One row per quarantined record: file, line, table and reason (no raw text).",
+            ),
         ]
     ],
 )
 def dq_tables(zones: ZonesResource):
-    """Mirror the ledger and the quarantine summary from the PHI zone to the warehouse `dq` schema."""
+    """Mirror the ledger and quarantine summary from the PHI zone to the warehouse `dq` schema."""
     con = phi_connection(zones.settings(), with_warehouse=True)
     try:
         mirror_to_warehouse(con)

@@ -1,4 +1,4 @@
-"""The published copy of the marts that dashboards and reports read, guarded by the PHI leak gate."""
+"""The published copy of the marts that dashboards and reports read, behind the PHI leak gate."""
 
 from __future__ import annotations
 
@@ -19,19 +19,23 @@ from pipelines.lib.publish import publish
             "phi_leak_gate",
             asset=["published", "ops"],
             blocking=True,
-            description="No identifier from the source extracts appears in the warehouse or the copy.",
+            description="No identifier from the extracts appears in the warehouse or the copy.",
         )
     ],
 )
 def published_ops(context: dg.AssetExecutionContext, zones: ZonesResource):
-    """Copy the marts to the dashboards' file and swap it in atomically, then scan both files for PHI."""
+    """Copy the marts to the dashboards' file, swap it in atomically, then scan both for PHI."""
     from deidentify.leak_gate import run_leak_gate
 
     settings = zones.settings()
     counts = publish(settings)
     context.log.info(f"published {len(counts)} tables")
     yield dg.MaterializeResult(
-        metadata={"tables": len(counts), "rows": sum(counts.values()), "path": str(settings.published_path)}
+        metadata={
+            "tables": len(counts),
+            "rows": sum(counts.values()),
+            "path": str(settings.published_path),
+        }
     )
     report = run_leak_gate(settings)
     yield dg.AssetCheckResult(
@@ -39,6 +43,8 @@ def published_ops(context: dg.AssetExecutionContext, zones: ZonesResource):
         passed=report.passed,
         metadata={
             "canaries": report.canaries,
-            "hits": [f"{db}:{table}.{column} ({count})" for db, table, column, count in report.hits],
+            "hits": [
+                f"{db}:{table}.{column} ({count})" for db, table, column, count in report.hits
+            ],
         },
     )

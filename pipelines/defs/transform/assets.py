@@ -15,7 +15,7 @@ SOURCE_PREFIX = {"ehr": "deid", "scheduling": "deid", "billing": "deid", "dq": "
 
 
 class OpsTranslator(DagsterDbtTranslator):
-    """Maps dbt sources onto the de-identification and ledger assets, and models into layer groups."""
+    """Maps dbt sources onto the de-identification and ledger assets, models into layer groups."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         """Sources become `deid/<table>` or `dq/<table>`; models keep their schema and name."""

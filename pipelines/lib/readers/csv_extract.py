@@ -1,9 +1,11 @@
 """Nightly CSV extracts, read by DuckDB's CSV reader (no Python row loop).
 
-The dialect is fixed (comma, `"` quote and escape, header row, UTF-8) instead of sniffed: sniffing a damaged file
-guesses a different dialect and silently mis-splits it. Every column is read as text; casting to the contract
-types happens in `pipelines/lib/ingest.py`. Records DuckDB cannot split (bad quoting, too many or too few
-columns, invalid UTF-8) come back from `store_rejects` with their line and become `Reject`s.
+The dialect is fixed (comma, `"` quote and escape, header row, UTF-8) instead of sniffed: sniffing a
+damaged file guesses a different dialect and silently mis-splits it. Every column is read as text;
+casting to the contract types happens in `pipelines/lib/ingest.py`. Records DuckDB cannot split (bad
+quoting, too many or too few columns, invalid UTF-8) come back from `store_rejects` with their line
+and become `Reject`s.
+
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def _header(path: Path) -> list[str]:
 
 
 def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
-    """Read one CSV extract into all-string columns named as in its header, plus structural rejects."""
+    """Read one CSV extract into all-string columns named as in its header, plus rejects."""
     header = _header(path)
     if not any(header) or len(set(header)) != len(header):
         raw = path.read_bytes()[:2000].decode("utf-8", errors="replace")
@@ -60,7 +62,8 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
     rows = con.sql(
         f"""
         select *, sha256(concat_ws(chr(31), {concat})) as _row_hash
-        from read_csv({_sql_str(str(path))}, header = true, auto_detect = false, columns = {columns},
+        from read_csv({_sql_str(str(path))}, header = true, auto_detect = false,
+                      columns = {columns},
                       delim = ',', quote = '"', escape = '"', strict_mode = true,
                       encoding = 'utf-8', store_rejects = true,
                       rejects_table = 'rejects', rejects_scan = 'reject_scans')
@@ -83,11 +86,13 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
             detail = message.split(":", 1)[-1].strip() if "Expected" in message else kind.lower()
             template = ERROR_REASONS.get(kind, kind.lower() + " ({detail})")
             reasons.append(template.format(detail=detail))
-        rejects.append(Reject(contract.table, int(line), csv_line or "", "; ".join(dict.fromkeys(reasons))))
+        rejects.append(
+            Reject(contract.table, int(line), csv_line or "", "; ".join(dict.fromkeys(reasons)))
+        )
     con.close()
 
-    # DuckDB gives reject lines but not the line of each good row: number the good rows by the lines that
-    # are left, which is exact unless a good row spans several lines (a quoted newline).
+    # DuckDB gives reject lines but not the line of each good row: number the good rows by the lines
+    # that are left, which is exact unless a good row spans several lines (a quoted newline).
     reject_lines = np.array(sorted({r.source_line for r in rejects}), dtype=np.int64)
     total = rows.num_rows + len(reject_lines)
     all_lines = np.arange(2, total + 2, dtype=np.int64)
