@@ -375,6 +375,8 @@ def ingest_file(
         result = read_landed_file(path, landed.feed)
 
     contracts = load_contracts()
+    for contract in contracts_for_feed(landed.feed):
+        ensure_raw_table(con, contract)
     outcome.schema_drift = _schema_drift(result, contracts)
     con.execute("begin transaction")
     try:

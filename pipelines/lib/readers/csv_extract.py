@@ -11,6 +11,7 @@ and become `Reject`s.
 from __future__ import annotations
 
 import codecs
+import csv
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from data_contracts.contract import Contract
-from pipelines.lib.readers.base import ReadResult, Reject
+from pipelines.lib.readers.base import ReadResult, Reject, decode_text, read_bytes, row_hash
 
 ERROR_REASONS = {
     "TOO MANY COLUMNS": "more fields than the header ({detail}); check for an unquoted comma",
@@ -35,10 +36,6 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _header(path: Path) -> list[str]:
     """The header's column names (BOM stripped, lower-cased, trimmed)."""
     with path.open("rb") as fh:
@@ -53,12 +50,31 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
     """Read one CSV extract into all-string columns named as in its header, plus rejects."""
     header = _header(path)
     if not any(header) or len(set(header)) != len(header):
-        raw = path.read_bytes()[:2000].decode("utf-8", errors="replace")
-        reason = "missing or duplicated header names; the first line must name every column once"
-        return ReadResult(path.name, 1, {}, [Reject(contract.table, 1, raw, reason)])
+        # Without a usable header no record can be mapped: quarantine every line, keep nothing back.
+        reason = (
+            "header line is empty or names a column twice; the first line must name each column"
+        )
+        lines = decode_text(read_bytes(path)).splitlines()[1:]
+        rejects = [
+            Reject(contract.table, number, line, reason)
+            for number, line in enumerate(lines, start=2)
+            if line.strip()
+        ]
+        return ReadResult(path.name, len(rejects), {}, rejects)
+    try:
+        return _read_with_duckdb(path, contract, header)
+    except duckdb.Error:
+        # DuckDB's strict parser gives up on some damaged files (e.g. mixed line endings); the standard
+        # library's reader is slower but splits anything, so the file still yields rows and rejects.
+        return _read_with_python(path, contract, header)
+
+
+def _read_with_duckdb(path: Path, contract: Contract, header: list[str]) -> ReadResult:
     con = duckdb.connect()
-    columns = "{" + ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header) + "}"
-    concat = ", ".join(f"coalesce({_ident(h)}, '')" for h in header)
+    # Positional names inside SQL: header text is untrusted and must never reach an identifier.
+    positional = [f"c{i}" for i in range(len(header))]
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in positional) + "}"
+    concat = ", ".join(f"coalesce({c}, '')" for c in positional)
     rows = con.sql(
         f"""
         select *, sha256(concat_ws(chr(31), {concat})) as _row_hash
@@ -71,6 +87,7 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
     ).arrow()
     if isinstance(rows, pa.RecordBatchReader):
         rows = rows.read_all()
+    rows = rows.rename_columns([*header, "_row_hash"])
     errors = con.sql(
         """
         select line, min(csv_line) as csv_line,
@@ -101,3 +118,33 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
         good_lines = np.arange(2, rows.num_rows + 2, dtype=np.int64)
     rows = rows.append_column("_source_line", pa.array(good_lines, pa.int64()))
     return ReadResult(path.name, total, {contract.table: rows}, rejects)
+
+
+def _read_with_python(path: Path, contract: Contract, header: list[str]) -> ReadResult:
+    """Fallback reader: one record per physical line, every structural problem a reject."""
+    text = decode_text(read_bytes(path))
+    lines = text.splitlines()
+    width = len(header)
+    good: list[list[str | None]] = []
+    good_lines: list[int] = []
+    hashes: list[str] = []
+    rejects: list[Reject] = []
+    for number, line in enumerate(lines[1:], start=2):
+        try:
+            [fields] = list(csv.reader([line], strict=True))
+        except (csv.Error, ValueError):
+            rejects.append(Reject(contract.table, number, line, "badly quoted field"))
+            continue
+        if len(fields) != width:
+            kind = "more" if len(fields) > width else "fewer"
+            reason = f"{kind} fields than the header (expected {width}, found {len(fields)})"
+            rejects.append(Reject(contract.table, number, line, reason))
+            continue
+        good.append([f if f != "" else None for f in fields])
+        good_lines.append(number)
+        hashes.append(row_hash(line))
+    columns = {name: pa.array([r[i] for r in good], pa.string()) for i, name in enumerate(header)}
+    columns["_row_hash"] = pa.array(hashes, pa.string())
+    columns["_source_line"] = pa.array(good_lines, pa.int64())
+    table = pa.table(columns)
+    return ReadResult(path.name, len(good) + len(rejects), {contract.table: table}, rejects)
