@@ -64,8 +64,9 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
     try:
         return _read_with_duckdb(path, contract, header)
     except duckdb.Error:
-        # DuckDB's strict parser gives up on some damaged files (e.g. mixed line endings); the standard
-        # library's reader is slower but splits anything, so the file still yields rows and rejects.
+        # DuckDB's strict parser gives up on some damaged files (e.g. mixed line endings); the
+        # standard library's reader is slower but splits anything, so the file still yields rows and
+        # rejects.
         return _read_with_python(path, contract, header)
 
 
