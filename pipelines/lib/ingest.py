@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import fsspec
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_contracts.contract import Column, Contract, contracts_for_feed, load_contracts
 from pipelines.lib.readers.base import ReadResult
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 CHILD_TABLES = {"claim_lines": "claims", "remit_adjustments": "remits"}
 
 FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+# `<FACILITY>_<YYYY-MM-DD>...`: the facility (or FHIR source) the file was named for.
+FILE_FACILITY = re.compile(r"^(.+?)_\d{4}-\d{2}-\d{2}")
 
 LEDGER_DDL = """
 create table if not exists phi.raw._ledger (
@@ -266,6 +269,12 @@ def _load_table(
 ) -> TableLoad:
     """Cast, check, de-duplicate and append one table's rows; quarantine the failures."""
     ensure_raw_table(con, contract)
+    facility = FILE_FACILITY.match(Path(source_file).name)
+    if facility and "facility_id" in rows.column_names:
+        # Feeds such as FHIR Appointment carry no facility: the file name says which one sent it.
+        index = rows.column_names.index("facility_id")
+        filled = pc.fill_null(rows.column(index), facility.group(1))
+        rows = rows.set_column(index, "facility_id", filled)
     missing = [c for c in contract.column_names if c not in rows.column_names]
     for name in missing:
         rows = rows.append_column(name, pa.nulls(rows.num_rows, pa.string()))
