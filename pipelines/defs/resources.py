@@ -1,6 +1,7 @@
 """Resources shared by every domain."""
 
-from __future__ import annotations
+import sys
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -31,6 +32,9 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "zones": ZonesResource(),
-            "dbt": DbtCliResource(project_dir=dbt_project()),
+            # The dbt beside this interpreter: `make` does not put .venv/bin on PATH.
+            "dbt": DbtCliResource(
+                project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")
+            ),
         }
     )

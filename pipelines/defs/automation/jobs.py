@@ -1,7 +1,5 @@
 """The job that materializes everything, its daily schedule, and the landing-folder sensor."""
 
-from __future__ import annotations
-
 import hashlib
 
 import dagster as dg
@@ -12,7 +10,8 @@ from pipelines.lib.settings import get_settings
 # In-process: every step writes to single-writer DuckDB files, so steps must run one after another.
 ops_job = dg.define_asset_job(
     name="ops_job",
-    selection=dg.AssetSelection.all(),
+    # Reports go out on their own weekly schedule, not on every refresh.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports"),
     executor_def=dg.in_process_executor,
     description="Ingest, validate, de-identify, build the dbt models and publish the marts.",
 )

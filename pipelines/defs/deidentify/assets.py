@@ -1,7 +1,5 @@
 """PHI zone raw tables -> de-identified tables (`deid.*`): the only step that opens the vault."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from data_contracts.contract import contracts_for_feed, load_contracts
@@ -30,7 +28,6 @@ def build_deid_asset(feed: str) -> dg.AssetsDefinition:
     def _deidentify(context: dg.AssetExecutionContext, zones: ZonesResource):
         # Imported here: building the Presidio engine is slow and only de-identification needs it.
         from deidentify.run import deidentify_all
-
         from deidentify.text import redact_batch
 
         settings = zones.settings()

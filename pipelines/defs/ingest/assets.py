@@ -5,15 +5,19 @@ are no-ops. Metadata carries counts and rule names only: never values, since the
 
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from data_contracts.contract import Contract, contracts_for_feed, load_contracts
 from data_contracts.suites import validate
 from pipelines.defs.resources import ZonesResource
 from pipelines.lib.duck import phi_connection
-from pipelines.lib.ingest import CHILD_TABLES, ingest_feeds, mirror_to_warehouse, summarize
+from pipelines.lib.ingest import (
+    CHILD_TABLES,
+    ensure_raw_table,
+    ingest_feeds,
+    mirror_to_warehouse,
+    summarize,
+)
 
 FEEDS = sorted({c.feed for c in load_contracts().values()})
 
@@ -77,6 +81,8 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
         settings = zones.settings()
         con = phi_connection(settings, with_warehouse=True)
         try:
+            for c in contracts:  # a feed with no files yet still gets its (empty) tables
+                ensure_raw_table(con, c)
             before = _max_raw_ids(con, contracts)
             outcomes = ingest_feeds(con, settings.landing_url, [feed])
             totals = summarize(outcomes)

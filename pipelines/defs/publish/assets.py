@@ -1,7 +1,5 @@
 """The published copy of the marts that dashboards and reports read, behind the PHI leak gate."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from deidentify.leak_gate import LeakReport, build_canaries, scan

@@ -1,13 +1,13 @@
 """The dbt project (staging -> intermediate -> marts) as Dagster assets."""
 
-from __future__ import annotations
-
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.defs.resources import ZonesResource
 from pipelines.lib.dbt import dbt_project
 
 # dbt source name -> the Dagster asset prefix that produces it.
@@ -37,6 +37,8 @@ class OpsTranslator(DagsterDbtTranslator):
     project=dbt_project(),
     dagster_dbt_translator=OpsTranslator(),
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, zones: ZonesResource):
     """Seeds, models and their tests, built in dependency order by `dbt build`."""
+    # profiles.yml reads the warehouse path from this variable; pin it to this run's settings.
+    os.environ["OPS_WAREHOUSE_PATH"] = str(zones.settings().warehouse_path)
     yield from dbt.cli(["build"], context=context).stream()
