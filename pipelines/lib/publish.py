@@ -27,6 +27,13 @@ def _quote(name: str) -> str:
 def publish(settings: Settings | None = None) -> dict[str, int]:
     """Copy `marts.*` and `reference.*` to a fresh file and swap it in; return the row counts."""
     settings = settings or get_settings()
+    staging, counts = build_copy(settings)
+    swap_in(staging, settings.published_path)
+    return counts
+
+
+def build_copy(settings: Settings) -> tuple[Path, dict[str, int]]:
+    """Copy the published schemas into a new file beside the published one; return it and counts."""
     target = settings.published_path
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.stem}-{datetime.now():%Y%m%d%H%M%S%f}.duckdb")
@@ -61,9 +68,18 @@ def publish(settings: Settings | None = None) -> dict[str, int]:
         con.execute("checkpoint")
     finally:
         con.close()
+    return staging, counts
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Atomically replace the published file with `staging` and clear leftovers."""
     os.replace(staging, target)
     _remove_stale(target)
-    return counts
+
+
+def discard(staging: Path) -> None:
+    """Remove a copy that must not be published (e.g. it failed the leak gate)."""
+    staging.unlink(missing_ok=True)
 
 
 def _remove_stale(target: Path) -> None:
