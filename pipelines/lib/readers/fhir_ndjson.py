@@ -1,0 +1,337 @@
+"""FHIR R4 Bulk Data NDJSON -> `patients`, `appointments`, `fhir_encounters`, `fhir_locations`.
+
+One resource per line; `resourceType` decides the table, so a file may mix types. Each line is
+parsed on its own (orjson when installed, else the standard library) so that one bad line becomes
+one Reject with its line number instead of failing the file, which a whole-file `read_json` would
+do. This is a per-line Python loop (see README for throughput and the bulk path).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipelines.lib.readers.base import (
+    ReadResult,
+    Reject,
+    build_table,
+    contract_columns,
+    decode_text,
+    read_bytes,
+    row_hash,
+)
+
+# orjson is several times faster; the standard library keeps the reader working without it.
+try:
+    import orjson
+
+    _loads: Callable[[str], Any] = orjson.loads
+    _JSON_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError)
+except ImportError:  # pragma: no cover - depends on the environment
+    import json
+
+    _loads = json.loads
+    _JSON_ERRORS = (ValueError,)
+
+# Tables this reader fills that have no contract yet (the lead writes them from these column lists).
+FHIR_ENCOUNTER_COLUMNS = [
+    "encounter_id",
+    "patient_reference",
+    "class_code",
+    "status",
+    "period_start",
+    "period_end",
+    "location_reference",
+    "service_type",
+    "discharge_disposition",
+]
+FHIR_LOCATION_COLUMNS = [
+    "location_id",
+    "name",
+    "physical_type",
+    "operational_status",
+    "part_of_reference",
+]
+TABLE_FOR_TYPE = {
+    "Patient": "patients",
+    "Appointment": "appointments",
+    "Encounter": "fhir_encounters",
+    "Location": "fhir_locations",
+}
+READ_TYPES = "only Patient, Encounter, Location and Appointment are"
+SEX = {"female": "F", "male": "M", "unknown": "U", "other": "O"}
+APPOINTMENT_STATUS = {
+    "booked": "scheduled",
+    "arrived": "arrived",
+    "checked-in": "arrived",
+    "fulfilled": "completed",
+    "noshow": "no_show",
+    "cancelled": "cancelled",
+}
+_FHIR_DATETIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$"
+)
+
+
+def _columns(table: str) -> list[str]:
+    if table == "fhir_encounters":
+        return FHIR_ENCOUNTER_COLUMNS
+    if table == "fhir_locations":
+        return FHIR_LOCATION_COLUMNS
+    return contract_columns(table)
+
+
+def _list(value: Any) -> list:
+    """A FHIR array as a list (a lone object counts as a one-item array; anything else as empty)."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, dict) else []
+
+
+def _obj(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    """A scalar as a string (None for objects, arrays and empty strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value) or None
+    return None
+
+
+def _code(concept: Any) -> str | None:
+    """A CodeableConcept's (or Coding's) first code, else its text."""
+    concept = _obj(concept)
+    if "code" in concept:
+        return _str(concept.get("code"))
+    for coding in _list(concept.get("coding")):
+        code = _str(_obj(coding).get("code"))
+        if code:
+            return code
+    return _str(concept.get("text"))
+
+
+def fhir_datetime(value: Any) -> str | None:
+    """FHIR dateTime/instant -> `YYYY-MM-DD HH:MM:SS`, local time as sent (offset dropped).
+
+    A date-only value becomes midnight; anything else is returned unchanged for the casting step to
+    judge.
+    """
+    text = _str(value)
+    if text is None:
+        return None
+    match = _FHIR_DATETIME.match(text)
+    if match:
+        day, time = match.groups()
+        return f"{day} {time if len(time) == 8 else time + ':00'}"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text} 00:00:00"
+    return text
+
+
+def _identifier(resource: dict, type_code: str) -> str | None:
+    for ident in _list(resource.get("identifier")):
+        ident = _obj(ident)
+        codes = {_str(_obj(c).get("code")) for c in _list(_obj(ident.get("type")).get("coding"))}
+        if type_code in codes:
+            return _str(ident.get("value"))
+    return None
+
+
+def _reference_id(reference: Any, resource_type: str) -> str | None:
+    """`Patient/123` -> `123` (None when the reference points elsewhere)."""
+    ref = _str(_obj(reference).get("reference"))
+    if ref and ref.startswith(resource_type + "/"):
+        return ref.split("/", 1)[1] or None
+    return None
+
+
+def _patient(r: dict) -> dict[str, str | None]:
+    names = [_obj(n) for n in _list(r.get("name"))]
+    name = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
+    given = [g for g in _list_of_str(name.get("given"))]
+    addresses = [_obj(a) for a in _list(r.get("address"))]
+    address = next(
+        (a for a in addresses if a.get("use") == "home"), addresses[0] if addresses else {}
+    )
+    telecom = [_obj(t) for t in _list(r.get("telecom"))]
+    phone = next((_str(t.get("value")) for t in telecom if t.get("system") == "phone"), None)
+    email = next((_str(t.get("value")) for t in telecom if t.get("system") == "email"), None)
+    gender = _str(r.get("gender"))
+    return {
+        "mrn": _identifier(r, "MR") or _str(r.get("id")),
+        "first_name": given[0] if given else None,
+        "last_name": _str(name.get("family")),
+        "birth_date": _str(r.get("birthDate")),
+        "sex": SEX.get(gender, gender) if gender else None,
+        "address_line": ", ".join(_list_of_str(address.get("line"))) or None,
+        "city": _str(address.get("city")),
+        "state": _str(address.get("state")),
+        "zip": _str(address.get("postalCode")),
+        "phone": phone,
+        "email": email,
+        "ssn": _identifier(r, "SS"),
+        "member_id": None,
+        "payer_id": None,
+    }
+
+
+def _list_of_str(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [s for s in (_str(v) for v in value) if s] if isinstance(value, list) else []
+
+
+def _appointment(r: dict) -> dict[str, str | None]:
+    mrn = provider_id = provider_name = department_id = department_name = None
+    for participant in _list(r.get("participant")):
+        actor = _obj(_obj(participant).get("actor"))
+        ref = _str(actor.get("reference")) or ""
+        if ref.startswith("Patient/") and mrn is None:
+            mrn = _str(_obj(actor.get("identifier")).get("value")) or _reference_id(
+                actor, "Patient"
+            )
+        elif ref.startswith("Practitioner/") and provider_id is None:
+            provider_id, provider_name = (
+                _reference_id(actor, "Practitioner"),
+                _str(actor.get("display")),
+            )
+        elif ref.startswith("Location/") and department_id is None:
+            department_id, department_name = (
+                _reference_id(actor, "Location"),
+                _str(actor.get("display")),
+            )
+    status = _str(r.get("status"))
+    last_updated = fhir_datetime(_obj(r.get("meta")).get("lastUpdated"))
+    return {
+        "appointment_id": _str(r.get("id")),
+        "mrn": mrn,
+        "facility_id": None,
+        "department_id": department_id,
+        "department_name": department_name,
+        "provider_id": provider_id,
+        "provider_name": provider_name,
+        "visit_type": _code(r.get("appointmentType")),
+        "is_new_patient": None,
+        "booked_at": fhir_datetime(r.get("created")),
+        "slot_start_at": fhir_datetime(r.get("start")),
+        "slot_end_at": fhir_datetime(r.get("end")),
+        # Unmapped statuses (proposed, pending, waitlist, entered-in-error) pass through so that the
+        # casting step quarantines them against the contract's allowed list.
+        "status": APPOINTMENT_STATUS.get(status, status) if status else None,
+        "status_changed_at": last_updated,
+        "cancelled_at": last_updated if status == "cancelled" else None,
+        "cancel_reason": _code(r.get("cancelationReason")),
+        "cancel_initiator": None,
+        "checked_in_at": None,
+        "comment": _str(r.get("comment")),
+    }
+
+
+def _encounter(r: dict) -> dict[str, str | None]:
+    period = _obj(r.get("period"))
+    locations = [_obj(x) for x in _list(r.get("location"))]
+    service = r.get("serviceType")
+    return {
+        "encounter_id": _str(r.get("id")),
+        "patient_reference": _str(_obj(r.get("subject")).get("reference")),
+        "class_code": _code(r.get("class")),
+        "status": _str(r.get("status")),
+        "period_start": fhir_datetime(period.get("start")),
+        "period_end": fhir_datetime(period.get("end")),
+        "location_reference": (
+            _str(_obj(locations[0].get("location")).get("reference")) if locations else None
+        ),
+        "service_type": _code(service[0] if isinstance(service, list) and service else service),
+        "discharge_disposition": _code(_obj(r.get("hospitalization")).get("dischargeDisposition")),
+    }
+
+
+def _location(r: dict) -> dict[str, str | None]:
+    return {
+        "location_id": _str(r.get("id")),
+        "name": _str(r.get("name")),
+        "physical_type": _code(r.get("physicalType")),
+        "operational_status": _code(r.get("operationalStatus")),
+        "part_of_reference": _str(_obj(r.get("partOf")).get("reference")),
+    }
+
+
+MAPPERS: dict[str, Callable[[dict], dict[str, str | None]]] = {
+    "patients": _patient,
+    "appointments": _appointment,
+    "fhir_encounters": _encounter,
+    "fhir_locations": _location,
+}
+
+
+def read_fhir_ndjson(path: Path) -> ReadResult:
+    """Read a FHIR Bulk Data NDJSON file (Patient, Encounter, Location, Appointment resources).
+
+    Args:
+        path: the landed `.ndjson` file.
+
+    Returns:
+        One row per resource line in the table its resourceType maps to; every table is present,
+        even when empty. Blank lines are not records. A line that is not a JSON object, has no
+        resourceType or has another resourceType is a Reject.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    path = Path(path)
+    text = decode_text(read_bytes(path))
+    collected: dict[str, tuple[list, list, list]] = {t: ([], [], []) for t in MAPPERS}
+    rejects: list[Reject] = []
+    records = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        raw = line.strip()
+        if not raw:
+            continue
+        records += 1
+        try:
+            resource = _loads(raw)
+        except _JSON_ERRORS:
+            rejects.append(Reject(None, number, raw, "line is not valid JSON"))
+            continue
+        if not isinstance(resource, dict):
+            rejects.append(
+                Reject(None, number, raw, "line is not a JSON object (one resource per line)")
+            )
+            continue
+        resource_type = resource.get("resourceType")
+        if not isinstance(resource_type, str) or not resource_type:
+            rejects.append(Reject(None, number, raw, "resource has no resourceType"))
+            continue
+        table = TABLE_FOR_TYPE.get(resource_type)
+        if table is None:
+            # The type name is a FHIR code, not patient data; an odd one is not echoed back.
+            shown = resource_type if resource_type.isalpha() and len(resource_type) <= 64 else ""
+            reason = f"resourceType {shown} is not read ({READ_TYPES})".replace("  ", " ")
+            rejects.append(Reject(None, number, raw, reason))
+            continue
+        try:
+            row = MAPPERS[table](resource)
+        except Exception as exc:  # an odd structure must not stop the file
+            rejects.append(
+                Reject(
+                    table,
+                    number,
+                    raw,
+                    f"{resource_type} resource has an unexpected structure ({type(exc).__name__})",
+                )
+            )
+            continue
+        rows, lines, hashes = collected[table]
+        rows.append(row)
+        lines.append(number)
+        hashes.append(row_hash(raw))
+    tables = {
+        table: build_table(_columns(table), rows, lines, hashes)
+        for table, (rows, lines, hashes) in collected.items()
+    }
+    return ReadResult(path.name, records, tables, rejects)

@@ -1,0 +1,273 @@
+r"""HL7 v2 batch files (ADT and SIU feeds) -> `adt_events` / `siu_events` rows, one per message.
+
+Splitting is done here (it has to survive CR/LF variants, MLLP framing and batch wrappers); each
+message is then parsed by python-hl7 (`hl7.parse`), which reads the separators from MSH-1/MSH-2 and
+resolves escape sequences (`\F\`, `\S\`, `\T\`, `\R\`, `\E\`, `\X..\`) when a field is extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import hl7
+
+from pipelines.lib.readers.base import (
+    ReadResult,
+    Reject,
+    build_table,
+    contract_columns,
+    decode_text,
+    hl7_date,
+    hl7_timestamp,
+    read_bytes,
+    row_hash,
+)
+
+# Each of \r\n, \r and \n ends one line (as editors count them): segments end in \r, messages are
+# separated by \n or \r\n, and some senders end segments in \n only.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# MLLP start-of-block / end-of-block characters, left in files captured straight off the wire.
+_MLLP = str.maketrans("", "", "\x0b\x1c")
+_BATCH_SEGMENTS = {"FHS", "BHS", "BTS", "FTS"}
+_SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{2}$")
+_MESSAGE_TYPE = re.compile(r"^[A-Z0-9]{3}(\^[A-Z0-9]{2,3})?$")
+MESSAGE_TYPE_FOR_TABLE = {"adt_events": "ADT", "siu_events": "SIU"}
+# The segments each table reads. Only the first of each goes to the parser: python-hl7 builds a
+# container per field of every segment it is given, and dense messages (NK1, OBX, IN1, GT1, ...)
+# would otherwise cost several times more than the fields we map.
+SEGMENTS_READ = {
+    "adt_events": ("EVN", "PID", "PV1", "PV2"),
+    "siu_events": ("SCH", "PID", "AIS", "AIL", "AIP"),
+}
+
+
+class _Msg:
+    """Field access on one parsed message; a missing segment, field or component reads as None."""
+
+    def __init__(self, message: hl7.Message) -> None:
+        self.message = message
+        self.first: dict[str, hl7.Segment] = {}
+        for segment in message:
+            name = str(segment[0])
+            self.first.setdefault(name, segment)
+
+    def get(self, seg: str, fld: int, comp: int = 1, sub: int = 1, rep: int = 1) -> str | None:
+        segment = self.first.get(seg)
+        if segment is None:
+            return None
+        try:
+            value = segment.extract_field(1, fld, rep, comp, sub)
+        except (IndexError, KeyError, TypeError, ValueError):
+            # python-hl7 raises when the tree ends before the path: an absent optional value.
+            return None
+        value = str(value).strip() if value is not None else ""
+        return value or None
+
+    def repetitions(self, seg: str, fld: int) -> int:
+        segment = self.first.get(seg)
+        if segment is None or fld >= len(segment):
+            return 0
+        try:
+            field = segment[fld]
+            return sum(1 for item in field if isinstance(item, hl7.Repetition)) or 1
+        except (IndexError, TypeError):
+            return 0
+
+    def mrn(self) -> str | None:
+        """PID-3: the repetition whose identifier type (CX-5) is MR, else the first repetition."""
+        for rep in range(1, self.repetitions("PID", 3) + 1):
+            if (self.get("PID", 3, 5, rep=rep) or "").upper() == "MR":
+                return self.get("PID", 3, 1, rep=rep)
+        return self.get("PID", 3, 1)
+
+    def person_name(self, seg: str, fld: int, family: int, given: int) -> str | None:
+        """An XPN/XCN name as `FAMILY^GIVEN` (FN's first subcomponent is the surname)."""
+        fam = self.get(seg, fld, family, 1) or ""
+        giv = self.get(seg, fld, given) or ""
+        return f"{fam}^{giv}" if fam or giv else None
+
+    def phone(self) -> str | None:
+        """PID-13: XTN-1 (the v2.3 form), else area code + local number (XTN-6, XTN-7)."""
+        number = self.get("PID", 13, 1)
+        if number:
+            return number
+        area, local = self.get("PID", 13, 6), self.get("PID", 13, 7)
+        return f"{area or ''}{local or ''}" or None
+
+
+def _adt_row(m: _Msg) -> dict[str, str | None]:
+    attending = m.person_name("PV1", 7, 2, 3) or m.get("PV1", 7, 1)
+    return {
+        "message_control_id": m.get("MSH", 10),
+        "sent_at": hl7_timestamp(m.get("MSH", 7)),
+        "trigger_event": m.get("MSH", 9, 2) or m.get("EVN", 1),
+        "recorded_at": hl7_timestamp(m.get("EVN", 2)),
+        "effective_at": hl7_timestamp(m.get("EVN", 6) or m.get("EVN", 2)),
+        "mrn": m.mrn(),
+        "patient_name": m.person_name("PID", 5, 1, 2),
+        "birth_date": hl7_date(m.get("PID", 7)),
+        "sex": m.get("PID", 8),
+        "zip": m.get("PID", 11, 5),
+        "phone": m.phone(),
+        "account_number": m.get("PID", 18, 1),
+        "ssn": m.get("PID", 19),
+        "visit_number": m.get("PV1", 19, 1),
+        "patient_class": m.get("PV1", 2),
+        "facility_id": m.get("PV1", 3, 4),
+        "unit_id": m.get("PV1", 3, 1),
+        "room_id": m.get("PV1", 3, 2),
+        "bed_id": m.get("PV1", 3, 3),
+        "prior_unit_id": m.get("PV1", 6, 1),
+        "prior_room_id": m.get("PV1", 6, 2),
+        "prior_bed_id": m.get("PV1", 6, 3),
+        "hospital_service": m.get("PV1", 10),
+        "admit_source": m.get("PV1", 14),
+        "attending_provider": attending,
+        "discharge_disposition": m.get("PV1", 36),
+        "admit_at": hl7_timestamp(m.get("PV1", 44)),
+        "discharge_at": hl7_timestamp(m.get("PV1", 45)),
+        "expected_discharge_at": hl7_timestamp(m.get("PV2", 9)),
+    }
+
+
+def _siu_row(m: _Msg) -> dict[str, str | None]:
+    return {
+        "message_control_id": m.get("MSH", 10),
+        "trigger_event": m.get("MSH", 9, 2),
+        "sent_at": hl7_timestamp(m.get("MSH", 7)),
+        "appointment_id": m.get("SCH", 1, 1) or m.get("SCH", 2, 1),
+        "mrn": m.mrn(),
+        "patient_name": m.person_name("PID", 5, 1, 2),
+        "slot_start_at": hl7_timestamp(m.get("SCH", 11, 4) or m.get("AIS", 4)),
+        "duration_minutes": m.get("SCH", 9) or m.get("AIS", 7),
+        "visit_type": m.get("SCH", 7, 1) or m.get("AIS", 3, 1),
+        "filler_status": m.get("SCH", 25, 1),
+        "facility_id": m.get("AIL", 3, 4),
+        "department_id": m.get("AIL", 3, 1),
+        "provider_id": m.get("AIP", 3, 1),
+        "reason_text": m.get("SCH", 6, 2) or m.get("SCH", 6, 1),
+    }
+
+
+_ROW_BUILDERS = {"adt_events": _adt_row, "siu_events": _siu_row}
+
+
+def split_messages(text: str) -> list[tuple[int, list[str]]]:
+    """Split a batch file into (first line, segments) groups, one per MSH.
+
+    Batch wrapper segments (FHS/BHS/BTS/FTS) close the current message and are dropped. Lines before
+    the first MSH (other than wrappers) form a group of their own, which the caller rejects.
+    """
+    groups: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None
+    for number, line in enumerate(_LINE_BREAK.split(text.translate(_MLLP)), start=1):
+        segment = line.strip().lstrip("\ufeff")
+        if not segment:
+            continue
+        seg_id = segment[:3]
+        if seg_id in _BATCH_SEGMENTS:
+            current = None
+            continue
+        if seg_id == "MSH" or current is None:
+            current = []
+            groups.append((number, current))
+        current.append(segment)
+    return groups
+
+
+def _check_message(segments: list[str], table: str) -> str | None:
+    """The reason a message cannot be read, or None when it can."""
+    msh = segments[0]
+    if not msh.startswith("MSH"):
+        return "HL7 message without MSH segment"
+    if len(msh) < 8:
+        return (
+            "MSH segment too short to carry the field separator and encoding characters "
+            "(MSH-1, MSH-2)"
+        )
+    sep = msh[3]
+    if sep.isalnum() or sep.isspace():
+        return (
+            "MSH-1 field separator is a letter, digit or space; it must be a delimiter such as '|'"
+        )
+    for position, segment in enumerate(segments[1:], start=2):
+        seg_id = segment.split(sep, 1)[0]
+        if not _SEGMENT_ID.match(seg_id):
+            return (
+                f"segment {position} of the message has no valid segment identifier "
+                "(3 upper-case letters or digits followed by the field separator)"
+            )
+    return None
+
+
+def _segments_to_parse(segments: list[str], table: str) -> str:
+    """MSH plus the first segment of each ID the table reads, joined with CR."""
+    wanted = set(SEGMENTS_READ[table])
+    picked = [segments[0]]
+    for segment in segments[1:]:
+        seg_id = segment[:3]
+        if seg_id in wanted:
+            picked.append(segment)
+            wanted.discard(seg_id)
+            if not wanted:
+                break
+    return "\r".join(picked)
+
+
+def _message_type_reason(m: _Msg, table: str) -> str | None:
+    expected = MESSAGE_TYPE_FOR_TABLE[table]
+    code, trigger = m.get("MSH", 9, 1), m.get("MSH", 9, 2)
+    if not code:
+        return "MSH-9 message type is empty"
+    label = f"{code}^{trigger}" if trigger else code
+    if code == expected:
+        return None
+    if not _MESSAGE_TYPE.match(label):
+        return f"MSH-9 message type is malformed (expected {expected}^<trigger>)"
+    return f"message type {label} is not an {expected} message"
+
+
+def read_hl7v2(path: Path, table: str) -> ReadResult:
+    """Read an HL7 v2 batch file into `adt_events` or `siu_events` rows.
+
+    Args:
+        path: the landed `.hl7` file.
+        table: `adt_events` or `siu_events`.
+
+    Returns:
+        One row per message of the expected type; every other message becomes a Reject.
+
+    Raises:
+        ValueError: `table` is not an HL7 table (a programming error, not bad input).
+        OSError: the file cannot be read.
+    """
+    if table not in _ROW_BUILDERS:
+        raise ValueError(f"read_hl7v2 reads adt_events or siu_events, not {table!r}")
+    path = Path(path)
+    text = decode_text(read_bytes(path))
+    builder = _ROW_BUILDERS[table]
+    rows: list[dict[str, str | None]] = []
+    lines: list[int] = []
+    hashes: list[str] = []
+    rejects: list[Reject] = []
+    groups = split_messages(text)
+    for first_line, segments in groups:
+        raw = "\r".join(segments) + "\r"
+        reason = _check_message(segments, table)
+        if reason is None:
+            try:
+                message = _Msg(hl7.parse(_segments_to_parse(segments, table)))
+                reason = _message_type_reason(message, table)
+                if reason is None:
+                    row = builder(message)
+            except Exception as exc:  # any parser failure is a reject, never a crash
+                reason = f"HL7 message could not be parsed ({type(exc).__name__})"
+        if reason is not None:
+            rejects.append(Reject(table, first_line, raw, reason))
+            continue
+        rows.append(row)
+        lines.append(first_line)
+        hashes.append(row_hash(raw))
+    tables = {table: build_table(contract_columns(table), rows, lines, hashes)}
+    return ReadResult(path.name, len(groups), tables, rejects)

@@ -1,0 +1,1 @@
+"""Weekly huddle packs: build from the published marts, render to HTML/text, send by SMTP."""
