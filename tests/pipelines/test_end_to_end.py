@@ -52,6 +52,7 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory):
     from pipelines.definitions import defs
 
     job = defs().resolve_job_def("ops_job")
+    (base / "dagster_home").mkdir()
     with dg.DagsterInstance.local_temp(str(base / "dagster_home")) as instance:
         first = job.execute_in_process(instance=instance, raise_on_error=False)
         digest_first = warehouse_digest(data / "warehouse" / "warehouse.duckdb")

@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('billing', 'claims') }}
+
+),
+
+renamed as (
+
+    select
+        {{ surrogate_key(['interchange_control_number', 'account_key', 'claim_frequency_code']) }}
+            as claim_submission_id,
+        account_key,
+        interchange_control_number,
+        claim_frequency_code,
+        claim_type,
+        submitted_at,
+        {{ dbt.cast('submitted_at', api.Column.translate_type('date')) }} as submitted_date,
+        billing_npi,
+        facility_id,
+        payer_id,
+        payer_name,
+        member_key,
+        total_charge_amount,
+        facility_type_code,
+        statement_from_date,
+        statement_to_date,
+        principal_diagnosis,
+        line_count,
+        _extract_date as extract_date,
+        _raw_id as raw_id
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,50 @@
+with
+
+source as (
+
+    select * from {{ source('scheduling', 'appointments') }}
+
+),
+
+ranked as (
+
+    -- Snapshot feed: the row from the latest extract (then the latest load) wins per appointment.
+    select
+        *,
+        row_number() over (
+            partition by appointment_key
+            order by _extract_date desc, _raw_id desc
+        ) as extract_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        appointment_key,
+        patient_key,
+        facility_id,
+        department_id,
+        department_name,
+        provider_id,
+        provider_name,
+        visit_type,
+        is_new_patient,
+        booked_at,
+        slot_start_at,
+        slot_end_at,
+        status as appointment_status,
+        status_changed_at,
+        cancelled_at,
+        cancel_reason,
+        cancel_initiator,
+        checked_in_at,
+        _extract_date as extract_date,
+        _raw_id as raw_id
+    from ranked
+    where extract_rank = 1
+
+)
+
+select * from renamed
