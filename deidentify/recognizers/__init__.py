@@ -1,0 +1,44 @@
+"""Custom Presidio recognizers for clinical free text, one per module."""
+
+from __future__ import annotations
+
+from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
+from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
+from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
+from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
+from deidentify.recognizers.us_account_number_recognizer import UsAccountNumberRecognizer
+from deidentify.recognizers.us_member_id_recognizer import UsMemberIdRecognizer
+from deidentify.recognizers.us_mrn_recognizer import UsMrnRecognizer
+from deidentify.recognizers.us_phone_fax_recognizer import UsPhoneFaxRecognizer
+from deidentify.recognizers.us_ssn_cue_recognizer import UsSsnCueRecognizer
+from deidentify.recognizers.us_street_address_recognizer import UsStreetAddressRecognizer
+from deidentify.recognizers.us_zip_recognizer import UsZipRecognizer
+
+CUSTOM_RECOGNIZERS = (
+    AgeOver89Recognizer,
+    ClinicalDateRecognizer,
+    FacilityNameRecognizer,
+    TitledPersonRecognizer,
+    UsAccountNumberRecognizer,
+    UsMemberIdRecognizer,
+    UsMrnRecognizer,
+    UsPhoneFaxRecognizer,
+    UsSsnCueRecognizer,
+    UsStreetAddressRecognizer,
+    UsZipRecognizer,
+)
+
+__all__ = [
+    "CUSTOM_RECOGNIZERS",
+    "AgeOver89Recognizer",
+    "ClinicalDateRecognizer",
+    "FacilityNameRecognizer",
+    "TitledPersonRecognizer",
+    "UsAccountNumberRecognizer",
+    "UsMemberIdRecognizer",
+    "UsMrnRecognizer",
+    "UsPhoneFaxRecognizer",
+    "UsSsnCueRecognizer",
+    "UsStreetAddressRecognizer",
+    "UsZipRecognizer",
+]

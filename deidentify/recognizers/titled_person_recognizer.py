@@ -1,0 +1,134 @@
+"""Patient, relative and provider names marked by a title, a relation or a role, as PERSON."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
+
+# Name parts are case-sensitive: clinicians capitalise names and little else mid-sentence.
+_NAME = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*|[A-Z]'[A-Z][a-z]+|Mc[A-Z][a-z]+)"
+_INITIAL = r"[A-Z]\.?(?![a-zA-Z])"
+_TITLE_WORDS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Drs|Prof|Doctor|Nurse|Sr|Sister|Fr|Father|Rev)\b"
+# A title is a cue, never the first word of the name ("seen by Dr. Jane Doe").
+_FULL = (
+    r"(?-i:(?!" + _TITLE_WORDS + r")" + _NAME + r"(?:\s+(?:" + _NAME + r"|" + _INITIAL + r")){0,2})"
+)
+# Titles are case-sensitive: "QTc 438 ms. Chest x-ray" must not read as "Ms. Chest".
+_TITLE = (
+    r"(?-i:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Drs|Prof|Doctor|Nurse|Sr|Sister|Fr|Father|Rev|MR|MRS|MS|DR))\.?"
+)
+_RELATION = (
+    r"(?:daughter|son|wife|husband|mother|mom|father|dad|sister|brother|spouse|partner|friend|"
+    r"caregiver|neighbor|neighbour|guardian|aunt|uncle|niece|nephew|grandson|granddaughter|"
+    r"grandmother|grandfather|grandma|grandpa|fiance|fiancee|boyfriend|girlfriend|roommate|"
+    r"POA|HCP|proxy|emergency contact|next of kin|NOK)"
+)
+_ROLE = (
+    r"(?:seen by|evaluated by|examined by|referred by|referred to|discussed with|signed by|"
+    r"dictated by|cosigned by|attending|PCP|provider|physician|surgeon|resident|intern|"
+    r"consultant|NP|PA|RN|nurse|patient|pt|name|named|spoke with|called|per)"
+)
+_CREDENTIAL = r"(?-i:(?:MD|M\.D\.|DO|RN|NP|PA-C|PA|CNA|LPN|APRN|CRNA|DPM|PharmD|PhD|MSW|LCSW|DDS))"
+
+# Words that follow a relation/role cue capitalised but are not names ("pt Denies", "per ED").
+_NOT_NAMES = frozenset(
+    """
+    the a an this that his her their our no not who which vitamin hepatitis type group class
+    stage grade part phase factor level section appendix figure table schedule protocol
+    lab labs team unit floor service department clinic hospital emergency room bed
+    """.split()
+)
+
+
+class TitledPersonRecognizer(PatternRecognizer):
+    """Recognize names that spaCy sm misses because they are short, lower-context or clinical.
+
+    Shapes: a title ("Mr. Smith", "Dr. Jane Doe" - the title stays in the text), a relation
+    ("pt's daughter Mary"), a role ("seen by John L.", "PCP Ana Ruiz"), a credential
+    ("Jane Doe, MD"), "Last, First" after a name cue ("Patient: Smith, John") and
+    "First L." ("Anna S."). The span never includes the cue.
+    """
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("Name after title (strong)", r"(?<=\b" + _TITLE + r"\s{1,3})" + _FULL, 0.85),
+        Pattern(
+            "Name after relation (strong)",
+            r"(?<=\b" + _RELATION + r"(?:'s)?,?\s+(?:named\s+|is\s+|was\s+)?)" + _FULL,
+            0.8,
+        ),
+        Pattern(
+            "Last, First after name cue (strong)",
+            r"(?<=\b(?:patient|pt|name|patient name|pt name)\s*:?\s+)(?-i:"
+            + _NAME
+            + r",\s+"
+            + _NAME
+            + r"(?:\s+"
+            + _INITIAL
+            + r")?)",
+            0.85,
+        ),
+        Pattern("Name after role (medium)", r"(?<=\b" + _ROLE + r"\s*:?\s+)" + _FULL, 0.6),
+        Pattern(
+            "Name opening a patient description (strong)",
+            # "Butler, Carol is a 24-year-old", "Zachary Daniels (MRN ...)": the note's subject.
+            r"(?-i:\b" + _NAME + r",?\s+" + _NAME + r")(?=\s+(?:\(MRN|is\s+an?\s+\d{1,3}[\s-]?"
+            r"(?:year|yo\b|y/o|y\.o\.|month|week|day)))",
+            0.8,
+        ),
+        Pattern(
+            "Name before credential (strong)",
+            r"(?-i:\b"
+            + _NAME
+            + r"(?:\s+"
+            + _INITIAL
+            + r")?\s+"
+            + _NAME
+            + r")(?=,?\s+"
+            + _CREDENTIAL
+            + r"\b)",
+            0.85,
+        ),
+        Pattern(
+            "First name + initial (medium)",
+            r"(?-i:\b" + _NAME + r"\s+[A-Z]\.)(?=[\s,;:)?!]|$)",
+            0.6,
+        ),
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "patient",
+        "pt",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "name",
+        "daughter",
+        "son",
+        "wife",
+    ]
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entity="PERSON",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=supported_language,
+            name="TitledPersonRecognizer",
+        )
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Reject matches whose first word is a drug, a clinical word or a function word.
+
+        Eponyms are not rejected here: after a title they are surnames ("Dr. Wilson").
+
+        Args:
+            pattern_text: The matched text.
+
+        Returns:
+            True when the match is not a name.
+        """
+        first = pattern_text.split()[0].strip(",.").lower()
+        return first in _NOT_NAMES or first in DRUGS or first in CLINICAL_WORDS

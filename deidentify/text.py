@@ -1,0 +1,163 @@
+"""Free-text redaction: every PHI finding becomes a typed tag such as ``<PERSON>``.
+
+``redact_batch`` is what the de-identification run calls for the ``free_text`` columns (notes,
+chief complaints, scheduler comments). It analyses each distinct text once (chief complaints
+repeat a lot), pipes them through spaCy in batches with one cached analyzer, and never logs
+text or findings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from presidio_analyzer import BatchAnalyzerEngine, RecognizerResult
+
+from deidentify.engine import (
+    ENTITIES,
+    ENTITY_TAGS,
+    LANGUAGE,
+    TAG_PRIORITY,
+    get_analyzer,
+    is_false_positive,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """One redacted region of a text.
+
+    Attributes:
+        start: Offset of the first character.
+        end: Offset after the last character.
+        tag: The typed tag, without brackets ("PERSON", "MRN", ...).
+        score: The highest recognizer score among the merged findings.
+    """
+
+    start: int
+    end: int
+    tag: str
+    score: float
+
+
+def _tag_rank(tag: str) -> int:
+    return TAG_PRIORITY.index(tag) if tag in TAG_PRIORITY else len(TAG_PRIORITY)
+
+
+def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
+    """Drop false positives and merge overlapping findings into disjoint spans.
+
+    Overlaps are unioned (a ZIP inside an address, a name inside a longer NER span) so that no
+    character of any finding survives; the union takes the tag of its best finding.
+    """
+    kept = sorted(
+        (r for r in results if r.entity_type in ENTITY_TAGS and not is_false_positive(text, r)),
+        key=lambda r: (r.start, -r.end),
+    )
+    groups: list[list[RecognizerResult]] = []
+    group_end = -1
+    for result in kept:
+        if groups and result.start < group_end:
+            groups[-1].append(result)
+            group_end = max(group_end, result.end)
+        else:
+            groups.append([result])
+            group_end = result.end
+    spans = []
+    for group in groups:
+        best = min(
+            group,
+            key=lambda r: (
+                -round(r.score, 3),
+                _tag_rank(ENTITY_TAGS[r.entity_type]),
+                -(r.end - r.start),
+            ),
+        )
+        spans.append(
+            Span(
+                start=min(r.start for r in group),
+                end=max(r.end for r in group),
+                tag=ENTITY_TAGS[best.entity_type],
+                score=best.score,
+            )
+        )
+    return spans
+
+
+def analyze_batch(
+    texts: Sequence[str | None], *, n_process: int = 1, batch_size: int = 64
+) -> list[list[Span]]:
+    """Find the PHI spans in each text.
+
+    Args:
+        texts: Texts to analyse; ``None`` and empty strings give no spans.
+        n_process: spaCy worker processes (``nlp.pipe``); 1 is fastest below a few thousand
+            texts because each worker loads its own model copy.
+        batch_size: Texts per spaCy batch.
+
+    Returns:
+        One list of disjoint, sorted spans per input text.
+    """
+    unique = list(dict.fromkeys(t for t in texts if t and t.strip()))
+    by_text: dict[str, list[Span]] = {}
+    if unique:
+        batch_engine = BatchAnalyzerEngine(analyzer_engine=get_analyzer())
+        results = batch_engine.analyze_iterator(
+            unique,
+            language=LANGUAGE,
+            batch_size=batch_size,
+            n_process=n_process,
+            entities=ENTITIES,
+        )
+        by_text = {text: _merge(text, found) for text, found in zip(unique, results, strict=True)}
+    logger.debug("analysed %d texts (%d distinct)", len(texts), len(unique))
+    return [by_text.get(t, []) if t else [] for t in texts]
+
+
+def redact(text: str, spans: Sequence[Span]) -> str:
+    """Replace each span of ``text`` with its ``<TAG>``.
+
+    Args:
+        text: The original text.
+        spans: Disjoint spans, as returned by :func:`analyze_batch`.
+
+    Returns:
+        The redacted text.
+    """
+    parts = []
+    cursor = 0
+    for span in sorted(spans):
+        parts.append(text[cursor : span.start])
+        parts.append(f"<{span.tag}>")
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def redact_batch(
+    texts: list[str | None], *, n_process: int = 1, batch_size: int = 64
+) -> list[str | None]:
+    """Redact PHI in a batch of free texts with typed tags.
+
+    Args:
+        texts: Texts to redact; ``None`` and empty/blank strings are returned unchanged.
+        n_process: spaCy worker processes, see :func:`analyze_batch`.
+        batch_size: Texts per spaCy batch.
+
+    Returns:
+        The redacted texts, in input order.
+    """
+    all_spans = analyze_batch(texts, n_process=n_process, batch_size=batch_size)
+    cache: dict[str, str] = {}
+    redacted: list[str | None] = []
+    for text, spans in zip(texts, all_spans, strict=True):
+        if not text:
+            redacted.append(text)
+            continue
+        if text not in cache:
+            cache[text] = redact(text, spans)
+        redacted.append(cache[text])
+    return redacted

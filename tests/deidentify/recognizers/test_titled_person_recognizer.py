@@ -1,0 +1,29 @@
+import pytest
+
+from deidentify.recognizers import TitledPersonRecognizer
+
+RECOGNIZER = TitledPersonRecognizer()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("seen by Mr. Smith today", ["Smith"]),
+        ("Dr. Jane Doe evaluated", ["Jane Doe"]),
+        ("pt's daughter Mary called", ["Mary"]),
+        ("husband Keith at bedside", ["Keith"]),
+        ("Patient: Smith, John.", ["Smith, John"]),
+        ("Pt Flores, William called to cancel", ["Flores, William"]),
+        ("signed Jane Doe, MD", ["Jane Doe"]),
+        ("referencing Anna S., 34F", ["Anna S."]),
+        # negatives: drugs and clinical words after cues, eponyms without a title, lowercase
+        ("per Tylenol protocol", []),
+        ("pt Denies chest pain", []),
+        ("Hx of Parkinson disease", []),
+        ("Vitamin D. level low", []),
+        ("daughter at bedside", []),
+        ("son is here", []),
+    ],
+)
+def test_titled_person_recognizer(found, text, expected):
+    assert found(RECOGNIZER, text) == expected

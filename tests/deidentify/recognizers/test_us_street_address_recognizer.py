@@ -1,0 +1,29 @@
+import pytest
+
+from deidentify.recognizers import UsStreetAddressRecognizer
+
+RECOGNIZER = UsStreetAddressRecognizer()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "lives at 1420 Maple Grove Rd, Apt 4B, Springfield, MA 01103.",
+            ["1420 Maple Grove Rd, Apt 4B, Springfield, MA 01103"],
+        ),
+        ("lives at 4871 Mill Avenue, Fall River", ["4871 Mill Avenue"]),
+        ("676 Kirlin Village Suite 22", ["676 Kirlin Village Suite 22"]),
+        ("PO Box 1234", ["PO Box 1234"]),
+        ("moved to Apt 12C", ["Apt 12C"]),
+        ("from Dayton, OH 45402 originally", ["Dayton, OH 45402"]),
+        # negatives: doses, counts, hospital units, vitals
+        ("2 tabs daily by mouth", []),
+        ("3 times per day", []),
+        ("transfer to Unit 4B", []),
+        ("BP 132/84, HR 88", []),
+        ("Insulin glargine 18 units at bedtime", []),
+    ],
+)
+def test_us_street_address_recognizer(found, text, expected):
+    assert found(RECOGNIZER, text) == expected

@@ -1,0 +1,203 @@
+"""Evaluation metrics on a hand-labelled set, the corpus loaders, and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deidentify import evaluate as ev
+from deidentify.evaluate import NEUTRAL, Example, GoldSpan
+from deidentify.text import Span
+
+# Four invented texts; the expected figures below are computed by hand.
+EXAMPLES = [
+    Example(
+        "Mr. Smith called 617-555-0123.", [GoldSpan(4, 9, "PERSON"), GoldSpan(17, 29, "PHONE")]
+    ),
+    Example("Seen 01/02/2026 by Ann.", [GoldSpan(5, 15, "DATE"), GoldSpan(19, 22, "PERSON")]),
+    Example("Works at Acme.", [GoldSpan(9, 13, NEUTRAL)]),
+    Example("Call 555-0199 now", [GoldSpan(5, 13, "PHONE")]),
+]
+PREDICTIONS = [
+    [Span(4, 9, "PERSON", 0.85), Span(17, 29, "PHONE", 0.7)],  # both exact
+    [
+        Span(0, 4, "PERSON", 0.85),
+        Span(5, 15, "DATE", 0.85),
+    ],  # "Seen" is a false positive, Ann missed
+    [Span(9, 13, "ADDRESS", 0.6)],  # inside a neutral label: neither hit nor false positive
+    [Span(5, 9, "PHONE", 0.6)],  # partial: the span counts, 4 of 8 characters
+]
+
+
+def test_score_overall_by_hand():
+    overall = ev.score(EXAMPLES, PREDICTIONS)["overall"]
+    # gold spans 5, found 4; gold chars 5+12+10+3+8 = 38, covered 5+12+10+4 = 31
+    assert overall["gold_spans"] == 5
+    assert overall["span_recall"] == 0.8
+    assert overall["char_recall"] == round(31 / 38, 4)
+    # predicted spans 5 (the neutral one excluded), 4 touch gold; chars 5+12+4+10+4 = 35, 31 gold
+    assert overall["pred_spans"] == 5
+    assert overall["span_precision"] == 0.8
+    assert overall["char_precision"] == round(31 / 35, 4)
+
+
+def test_score_by_tag_by_hand():
+    by_tag = ev.score(EXAMPLES, PREDICTIONS)["by_tag"]
+    assert by_tag["PERSON"]["span_recall"] == 0.5  # Smith found, Ann missed
+    assert by_tag["PERSON"]["span_precision"] == 0.5  # Smith right, "Seen" wrong
+    assert by_tag["PHONE"]["span_recall"] == 1.0
+    assert by_tag["PHONE"]["char_recall"] == 0.8  # (12 + 4) / (12 + 8)
+    assert by_tag["DATE"]["char_precision"] == 1.0
+    assert "ADDRESS" not in by_tag  # only a neutral-label prediction: nothing to score
+
+
+def test_score_with_no_gold_and_no_predictions():
+    result = ev.score([Example("Chest pain")], [[]])
+    assert result["overall"]["span_recall"] is None
+    assert result["overall"]["span_precision"] is None
+
+
+def test_load_ground_truth_inline(tmp_path):
+    path = tmp_path / "gt.ndjson"
+    path.write_text(
+        json.dumps({"text": "Mr. Smith", "spans": [{"start": 4, "end": 9, "label": "PERSON"}]})
+        + "\n"
+        + json.dumps(
+            {
+                "text": "fax 617-555-0123",
+                "spans": [{"start": 4, "end": 16, "label": "PHONE_NUMBER"}],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    examples = ev.load_ground_truth(path)
+    assert [(e.text, e.spans) for e in examples] == [
+        ("Mr. Smith", [GoldSpan(4, 9, "PERSON")]),
+        ("fax 617-555-0123", [GoldSpan(4, 16, "PHONE")]),
+    ]
+
+
+def test_load_ground_truth_generator_shape(tmp_path):
+    """Spans point at landing records; PHI-free texts of the column are included too."""
+    landing = tmp_path / "data" / "landing" / "ed_tracking"
+    landing.mkdir(parents=True)
+    (landing / "FAC_A_2026-01-01.csv").write_text(
+        "ed_visit_id,chief_complaint\n1,Fall - per EMS Mr. Ray\n2,Chest pain\n3,\n",
+        encoding="utf-8",
+    )
+    siu = tmp_path / "data" / "landing" / "siu"
+    siu.mkdir()
+    (siu / "FAC_A_2026-01-01.hl7").write_text(
+        "MSH|^~\\&|A|B|C|D|20260101||SIU^S12|CTRL1|P|2.5.1\r"
+        "SCH|1|1|||||NEW^Eval HTN, zip 03101|X\n",
+        encoding="utf-8",
+    )
+    gt = tmp_path / "data" / "ground_truth" / "phi_spans.ndjson"
+    gt.parent.mkdir(parents=True)
+    rows = [
+        {
+            "feed": "ed_tracking",
+            "table": "ed_visits",
+            "record_id": "1",
+            "column": "chief_complaint",
+            "start": 19,
+            "end": 22,
+            "entity_type": "PERSON",
+            "text": "Ray",
+        },
+        {
+            "feed": "siu",
+            "table": "siu_events",
+            "record_id": "CTRL1",
+            "column": "reason_text",
+            "start": 14,
+            "end": 19,
+            "entity_type": "ZIP",
+            "text": "03101",
+        },
+    ]
+    gt.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    examples = ev.load_ground_truth(gt)
+    assert [(e.text, e.spans) for e in examples] == [
+        ("Fall - per EMS Mr. Ray", [GoldSpan(19, 22, "PERSON")]),
+        ("Chest pain", []),
+        ("Eval HTN, zip 03101", [GoldSpan(14, 19, "ZIP")]),
+    ]
+
+
+def test_load_asq_phi_format(tmp_path):
+    path = tmp_path / "q.txt"
+    path.write_text(
+        "===QUERY===\nJohn L. seen on Feb 21, 2023 (MRN: 998877)?\n===PHI_TAGS===\n"
+        '{"identifier_type": "NAME", "value": "John L."}\n'
+        '{"identifier_type": "DATE", "value": "Feb 21, 2023"}\n'
+        '{"identifier_type": "MEDICAL_RECORD_NUMBER", "value": "998877"}\n\n'
+        "===QUERY===\nACE inhibitors in CKD?\n===PHI_TAGS===\n\n",
+        encoding="utf-8",
+    )
+    examples = ev.load_asq_phi(path)
+    assert len(examples) == 2
+    assert examples[0].spans == [
+        GoldSpan(0, 7, "PERSON"),
+        GoldSpan(16, 28, "DATE"),
+        GoldSpan(35, 41, "MRN"),
+    ]
+    assert examples[1].spans == []
+
+
+def test_synthetic_examples_are_consistent():
+    examples = ev.synthetic_examples(60, seed=3)
+    assert len(examples) == 60
+    assert all(0 <= g.start < g.end <= len(e.text) for e in examples for g in e.spans)
+    assert ev.synthetic_examples(60, seed=3)[5].text == examples[5].text
+
+
+def test_evaluate_inline_set_end_to_end(tmp_path, capsys):
+    """The CLI on a tiny inline set: Markdown on stdout, JSON file with the figures."""
+    gt = tmp_path / "gt.ndjson"
+    records = [
+        {
+            "text": "Pt Mr. Okafor, MRN 00123456, call (617) 555-0123.",
+            "spans": [
+                {"start": 7, "end": 13, "label": "PERSON"},
+                {"start": 19, "end": 27, "label": "MRN"},
+                {"start": 34, "end": 48, "label": "PHONE_NUMBER"},
+            ],
+        },
+        {"text": "Hx of Parkinson disease, BP 120/80, ESI 3.", "spans": []},
+    ]
+    gt.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "eval.json"
+    code = ev.main(
+        [
+            "--ground-truth",
+            str(gt),
+            "--no-throughput",
+            "--out",
+            str(out),
+            "--realdata",
+            str(tmp_path / "absent"),
+        ]
+    )
+    assert code == 0
+    [result] = json.loads(out.read_text(encoding="utf-8"))
+    assert result["corpus"] == "generator"
+    assert result["overall"]["span_recall"] == 1.0
+    assert result["overall"]["span_precision"] == 1.0
+    assert "| **overall** | 3 | 1.000 |" in capsys.readouterr().out
+
+
+@pytest.mark.realdata
+def test_realdata_loaders(realdata):
+    asq = realdata / "asq-phi" / "synthetic_clinical_queries.txt"
+    synth = realdata / "presidio-synth-pii" / "synth_dataset_v2.json"
+    if not asq.exists() or not synth.exists():
+        pytest.skip("labelled corpora absent")
+    examples = ev.load_asq_phi(asq)
+    assert len(examples) == 1051
+    assert sum(len(e.spans) for e in examples) >= 2972  # PROVENANCE: 1 value is not verbatim
+    examples = ev.load_presidio_synth(synth, limit=100)
+    assert len(examples) == 100
+    assert all(e.text[g.start : g.end] for e in examples for g in e.spans)

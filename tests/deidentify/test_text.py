@@ -1,0 +1,148 @@
+"""End-to-end free-text redaction on invented sentences (no real PHI), offline."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deidentify.engine import get_analyzer
+from deidentify.text import Span, analyze_batch, redact, redact_batch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """Build the cached engine once for the whole session (about 1-3 s)."""
+    return get_analyzer()
+
+
+CASES = [
+    (
+        "Pt is a 92 y/o F, MRN 00123456, seen by Dr. Jane Doe on 01/02/2026. DOB 3-4-1950.",
+        "Pt is a <AGE_90_PLUS> y/o F, MRN <MRN>, seen by Dr. <PERSON> on <DATE>. DOB <DATE>.",
+    ),
+    (
+        "Pt's daughter Mary called from (617) 555-0123 ext. 44; fax: 6175550199.",
+        "Pt's daughter <PERSON> called from <PHONE>; fax: <PHONE>.",
+    ),
+    (
+        "Lives at 1420 Maple Grove Rd, Apt 4B, Springfield, MA 01103. "
+        "Email mary.doe@example.com, SSN 123-45-6788.",
+        "Lives at <ADDRESS>. Email <EMAIL>, SSN <SSN>.",
+    ),
+    (
+        "Patient: Smith, John. Member ID XYZ123456789, acct# 00098765432. "
+        "Admitted to Methodist Hospital Jan 2 2026.",
+        "Patient: <PERSON>. Member ID <ID>, acct# <ID>. Admitted to <ADDRESS> <DATE>.",
+    ),
+    (
+        "Progress note. Mrs. Olga Lindqvist is a 84-year-old woman on MED service. zip 03101.",
+        "Progress note. Mrs. <PERSON> is a 84-year-old woman on MED service. zip <ZIP>.",
+    ),
+    # Clinical traps: eponyms, drugs, vitals, ESI, durations, a bare year stay untouched.
+    (
+        "Hx of Parkinson disease and Crohn disease, on Tylenol and Lasix. "
+        "BP 120/80, ESI 3, for 3 days since 2021.",
+        "Hx of Parkinson disease and Crohn disease, on Tylenol and Lasix. "
+        "BP 120/80, ESI 3, for 3 days since 2021.",
+    ),
+    ("Chest pain", "Chest pain"),
+    ("Pain 3/10 on acetaminophen 650 mg q6h PRN.", "Pain 3/10 on acetaminophen 650 mg q6h PRN."),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_redact_batch_exact_output(analyzer, text, expected):
+    assert redact_batch([text]) == [expected]
+
+
+def test_none_and_empty_pass_through_in_order(analyzer):
+    texts = [None, "", "   ", "Mr. Smith fell", None]
+    assert redact_batch(texts) == [None, "", "   ", "Mr. <PERSON> fell", None]
+
+
+def test_duplicates_are_analysed_once(analyzer, monkeypatch):
+    calls: list[int] = []
+    original = analyzer.analyze
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(analyzer, "analyze", counting)
+    texts = ["Chest pain"] * 50 + ["Mr. Smith fell"] * 50
+    result = redact_batch(texts, batch_size=8)
+    assert len(calls) == 2
+    assert result == ["Chest pain"] * 50 + ["Mr. <PERSON> fell"] * 50
+
+
+def test_analyze_batch_spans_and_redact_agree(analyzer):
+    text = "call (617) 555-0123 re: Mr. Smith"
+    [spans] = analyze_batch([text])
+    assert spans == sorted(spans)
+    assert [(text[s.start : s.end], s.tag) for s in spans] == [
+        ("(617) 555-0123", "PHONE"),
+        ("Smith", "PERSON"),
+    ]
+    assert redact(text, spans) == "call <PHONE> re: Mr. <PERSON>"
+
+
+def test_overlapping_findings_are_merged():
+    # The union covers both findings; the higher score names it.
+    spans = [Span(0, 5, "ZIP", 0.8), Span(10, 12, "PERSON", 0.9)]
+    assert redact("02115 and Al", spans) == "<ZIP> and <PERSON>"
+
+
+def test_no_text_or_findings_in_logs(analyzer, caplog):
+    secret = "Mr. Quentinworth called from 617-555-0199"
+    with caplog.at_level(logging.DEBUG):
+        redact_batch([secret])
+    assert "Quentinworth" not in caplog.text
+    assert "555-0199" not in caplog.text
+
+
+def test_no_network_in_process(analyzer, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    assert redact_batch(["email jo.ray@example.org today"]) == ["email <EMAIL> today"]
+
+
+def test_cold_start_is_offline(tmp_path):
+    """A fresh process behind a dead proxy builds the engine and validates e-mails silently."""
+    env = {
+        **os.environ,
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+        "http_proxy": "http://127.0.0.1:9",
+        "TLDEXTRACT_CACHE": str(tmp_path / "tld"),
+        "HOME": str(tmp_path),
+    }
+    code = (
+        "from deidentify.text import redact_batch;"
+        "print(redact_batch(['mail jo.ray@example.org or call 617-555-0142'])[0])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "mail <EMAIL> or call <PHONE>"
+    assert "Public Suffix" not in proc.stderr
+    assert "Downloading" not in proc.stderr
+    assert not (tmp_path / "tld").exists()
