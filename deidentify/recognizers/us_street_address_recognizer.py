@@ -33,7 +33,10 @@ class UsStreetAddressRecognizer(PatternRecognizer):
             r"(?-i:\b\d{1,6}[A-Z]?\s+(?:" + _WORD + r"\s+){1,4}" + _SUFFIX + r"(?![a-z])"
             r"(?:\s+[NSEW]{1,2}\.?(?![a-z]))?"
             r"(?:,?\s+" + _UNIT + r")?"
-            r"(?:,?\s+" + _CITY + r",?\s+" + STATE_RE + r"(?:,?\s+" + _ZIP + r")?)?)",
+            # "..., City, ST 12345", or just "..., City" before punctuation: the city is a
+            # geographic subdivision smaller than a state too (45 CFR 164.514(b)(2)(i)(B)).
+            r"(?:,?\s+" + _CITY + r",?\s+" + STATE_RE + r"(?:,?\s+" + _ZIP + r")?"
+            r"|,\s*" + _CITY + r"(?=\s*[;.,)]|\s*$))?)",
             0.85,
         ),
         Pattern("PO Box (strong)", r"\bP\.?\s?O\.?\s+Box\s+\d{1,6}\b", 0.85),
