@@ -12,7 +12,9 @@ RECOGNIZER = UsStreetAddressRecognizer()
             "lives at 1420 Maple Grove Rd, Apt 4B, Springfield, MA 01103.",
             ["1420 Maple Grove Rd, Apt 4B, Springfield, MA 01103"],
         ),
-        ("lives at 4871 Mill Avenue, Fall River", ["4871 Mill Avenue"]),
+        # The city after a street address is redacted with it (smaller than a state).
+        ("lives at 4871 Mill Avenue, Fall River", ["4871 Mill Avenue, Fall River"]),
+        ("lives at 12 Oak St, Framingham. Lasix 40 mg", ["12 Oak St, Framingham"]),
         ("676 Kirlin Village Suite 22", ["676 Kirlin Village Suite 22"]),
         ("PO Box 1234", ["PO Box 1234"]),
         ("moved to Apt 12C", ["Apt 12C"]),
