@@ -6,7 +6,13 @@ import logging
 from typing import Any
 
 from data_contracts.contract import load_contracts
-from deidentify.structured import TextRedactor, deidentify_table, raw_table_exists
+from deidentify.known_names import load_known_names, with_known_names
+from deidentify.structured import (
+    TextRedactor,
+    deidentify_table,
+    raw_table_exists,
+    redact_everything,
+)
 from pipelines.lib.duck import phi_connection
 from pipelines.lib.settings import Settings, get_settings
 
@@ -46,6 +52,9 @@ def deidentify_all(
     results: dict[str, dict[str, Any]] = {}
     con = phi_connection(settings, with_vault=True, with_warehouse=True)
     try:
+        if text_redactor is not None and text_redactor is not redact_everything:
+            # Presidio first, then every name the PHI zone knows (deidentify/known_names.py).
+            text_redactor = with_known_names(text_redactor, load_known_names(con))
         for name in tables or sorted(contracts):
             if not raw_table_exists(con, name):
                 log.info("deid %s: no raw table in the PHI zone, skipped", name)
