@@ -260,13 +260,8 @@ def run_publish() -> int:
 
 def dashboard_timings(repeats: int = 20) -> list[Stage]:
     """p95 of cached reruns, filter changes and cold pages through the dashboards' query layer."""
-    try:
-        from dashboards import queries
-    except ImportError:
-        return []
-    probe = getattr(queries, "bench_probe", None)
-    if probe is None:
-        return []
+    from bench.dashboards import probe
+
     figures = probe(repeats)
     return [
         Stage(f"dashboard {kind} (p95)", 1, seconds, _peak_rss_mib(), goal=goal)

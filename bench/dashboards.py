@@ -1,0 +1,65 @@
+"""Dashboard response times through Streamlit's AppTest (script execution, no browser).
+
+Three situations a morning user meets, each measured `repeats` times on one page:
+- cold page: caches cleared, a new session opens the page (connect + every query);
+- cached rerun: the same session reruns with nothing changed;
+- filter change: the date range moves to a window not seen before (cache misses on every query).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py")
+PAGE = "app_pages/bed_utilization.py"  # the heaviest page: the unit x hour heatmap
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def probe(repeats: int = 20) -> dict[str, float]:
+    """p95 seconds of cold page, cached rerun and filter change, as an executive."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards.auth import IDENTITY_KEY
+    from dashboards.users import write_users
+
+    secrets = Path(tempfile.mkdtemp(prefix="bench-secrets-"))
+    os.environ["OPS_SECRETS_DIR"] = str(secrets)
+    os.environ["OPS_AUDIT_PATH"] = str(secrets / "audit.duckdb")
+    write_users({"bench": {"role": "executive", "facilities": ["*"], "password_hash": ""}})
+
+    def open_page() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.session_state[IDENTITY_KEY] = "bench"
+        at.run()
+        at.switch_page(PAGE).run()
+        return at
+
+    open_page()  # warm-up: the first AppTest pays Python imports, which a running server has done
+    cold, cached, filtered = [], [], []
+    for _ in range(max(3, repeats // 4)):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        t0 = time.perf_counter()
+        at = open_page()
+        cold.append(time.perf_counter() - t0)
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        at.run()
+        cached.append(time.perf_counter() - t0)
+    dates = at.date_input[0]
+    start, end = dates.value
+    for i in range(1, repeats + 1):
+        dates.set_value((start - timedelta(days=i), end - timedelta(days=i)))
+        t0 = time.perf_counter()
+        at.run()
+        filtered.append(time.perf_counter() - t0)
+    return {"cold_p95_s": _p95(cold), "cached_p95_s": _p95(cached), "filter_p95_s": _p95(filtered)}
