@@ -127,8 +127,9 @@ def date_bounds(scope: Scope) -> pd.DataFrame:
             select arrival_date as d from marts.fct_ed_visits
             where list_contains($facilities, facility_id)
             union all
+            -- Future bookings would push the window past today: only appointments that happened.
             select appointment_date from marts.fct_appointments
-            where list_contains($facilities, facility_id)
+            where list_contains($facilities, facility_id) and status <> 'scheduled'
             union all
             select cast(census_hour as date) from marts.fct_bed_census_hourly
             where list_contains($facilities, facility_id)

@@ -52,6 +52,7 @@ LEDGER_DDL = """
 create table if not exists phi.raw._ledger (
     file_path varchar primary key,
     feed varchar,
+    facility_id varchar,
     sha256 varchar,
     size_bytes bigint,
     received_at timestamp,
@@ -89,6 +90,7 @@ class FileOutcome:
     sha256: str
     size_bytes: int
     extract_date: date | None
+    facility_id: str | None = None
     source_rows: int = 0
     loaded_rows: int = 0
     quarantined_rows: int = 0
@@ -374,7 +376,15 @@ def ingest_file(
         size = path.stat().st_size
         match = FILE_DATE.search(Path(landed.relative_path).name)
         extract_date = date.fromisoformat(match.group(1)) if match else None
-        outcome = FileOutcome(landed.relative_path, landed.feed, digest, size, extract_date)
+        facility = FILE_FACILITY.match(Path(landed.relative_path).name)
+        outcome = FileOutcome(
+            landed.relative_path,
+            landed.feed,
+            digest,
+            size,
+            extract_date,
+            facility.group(1) if facility else None,
+        )
         seen = con.execute(
             "select file_path from phi.raw._ledger where sha256 = ?", [digest]
         ).fetchone()
@@ -421,10 +431,11 @@ def ingest_file(
                 outcome.duplicate_rows += load.duplicates
         outcome.status = "loaded" if outcome.balanced else "unbalanced"
         con.execute(
-            "insert into phi.raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into phi.raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 outcome.file_path,
                 outcome.feed,
+                outcome.facility_id,
                 outcome.sha256,
                 outcome.size_bytes,
                 now,

@@ -27,6 +27,7 @@ META_COLUMNS = [
 LEDGER_COLUMNS = [
     ("file_path", "varchar"),
     ("feed", "varchar"),
+    ("facility_id", "varchar"),
     ("sha256", "varchar"),
     ("size_bytes", "bigint"),
     ("received_at", "timestamp"),
@@ -971,7 +972,10 @@ def _ledger() -> list[dict[str, Any]]:
     rows = []
     for values in data:
         row = dict(zip(cols, values, strict=True))
-        row.update({"sha256": "0" * 64, "size_bytes": 1000, "status": "loaded"})
+        facility = row["file_path"].split("/")[-1].split("_")[0]
+        row.update(
+            {"facility_id": facility, "sha256": "0" * 64, "size_bytes": 1000, "status": "loaded"}
+        )
         rows.append(row)
     return rows
 

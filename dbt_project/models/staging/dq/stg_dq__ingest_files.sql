@@ -11,8 +11,8 @@ renamed as (
     select
         file_path,
         feed,
-        -- Landing layout <feed>/<FACILITY>_<YYYY-MM-DD>.<ext> (docs/architecture.md).
-        {{ dbt.split_part(dbt.split_part('file_path', "'/'", -1), "'_'", 1) }} as facility_id,
+        -- Parsed from <FACILITY>_<YYYY-MM-DD> in the file name at ingest (pipelines/lib/ingest.py).
+        facility_id,
         sha256 as file_sha256,
         size_bytes as file_size_bytes,
         received_at,
