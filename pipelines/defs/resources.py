@@ -1,12 +1,9 @@
 """Resources shared by every domain."""
 
-import sys
-from pathlib import Path
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from pipelines.lib.dbt import dbt_project
+from pipelines.lib.dbt import DBT_EXECUTABLE, dbt_project
 from pipelines.lib.settings import Settings, get_settings
 
 
@@ -32,9 +29,6 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "zones": ZonesResource(),
-            # The dbt beside this interpreter: `make` does not put .venv/bin on PATH.
-            "dbt": DbtCliResource(
-                project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")
-            ),
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_EXECUTABLE),
         }
     )

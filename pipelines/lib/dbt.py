@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from functools import cache
+from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from pipelines.lib.settings import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt_project"
+# The dbt beside this interpreter: `make` and pytest do not put .venv/bin on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 @cache
@@ -16,5 +21,18 @@ def dbt_project() -> DbtProject:
     """The dbt project; parses it once when its manifest is missing (a fresh checkout)."""
     project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
     if not project.manifest_path.exists():
-        project.preparer.prepare(project)
+        # dagster-dbt's own preparer looks for `dbt` on PATH; parse with the pinned one instead.
+        subprocess.run(
+            [
+                DBT_EXECUTABLE,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+            ],
+            check=True,
+            cwd=DBT_DIR,
+        )
     return project
