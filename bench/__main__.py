@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             Stage(
                 f"de-identify free text ({len(texts)} texts, chars)",
                 int(figures.get("chars", 0)),
-                float(figures.get("presidio_seconds", 0.0)),
+                float(figures.get("ours_seconds", 0.0)),
                 _peak_rss_mib(),
                 ceiling_name="spaCy nlp.pipe",
                 ceiling_rows_per_s=figures.get("spacy_chars_per_s"),
