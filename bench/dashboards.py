@@ -25,16 +25,29 @@ def _p95(values: list[float]) -> float:
 
 def probe(repeats: int = 20) -> dict[str, float]:
     """p95 seconds of cold page, cached rerun and filter change, as an executive."""
+    from dashboards.users import write_users
+
+    # A throwaway user store and audit file; the run's own secrets (encryption keys) stay untouched.
+    saved = {k: os.environ.get(k) for k in ("OPS_SECRETS_DIR", "OPS_AUDIT_PATH")}
+    secrets = Path(tempfile.mkdtemp(prefix="bench-secrets-"))
+    os.environ["OPS_SECRETS_DIR"] = str(secrets)
+    os.environ["OPS_AUDIT_PATH"] = str(secrets / "audit.duckdb")
+    try:
+        write_users({"bench": {"role": "executive", "facilities": ["*"], "password_hash": ""}})
+        return _measure(repeats)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _measure(repeats: int) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from dashboards.auth import IDENTITY_KEY
-    from dashboards.users import write_users
-
-    secrets = Path(tempfile.mkdtemp(prefix="bench-secrets-"))
-    os.environ["OPS_SECRETS_DIR"] = str(secrets)
-    os.environ["OPS_AUDIT_PATH"] = str(secrets / "audit.duckdb")
-    write_users({"bench": {"role": "executive", "facilities": ["*"], "password_hash": ""}})
 
     def open_page() -> AppTest:
         at = AppTest.from_file(APP, default_timeout=120)
