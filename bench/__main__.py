@@ -105,7 +105,11 @@ def _env(data: Path) -> None:
 
 
 def generate_tier(tier: str, days: int) -> tuple[Path, Stage]:
-    """Generate the tier once per seed and day count; later runs reuse the cached landing folder."""
+    """Generate the tier plus one more day, once per seed and day count (cached).
+
+    The generator is deterministic but not prefix-stable (a 366-day run differs from a 365-day run
+    in its first days), so the daily increment is the last day of one run, held back from the year.
+    """
     from pipelines.synthetic.generator import generate
 
     folder = CACHE / f"{tier}-seed{SEED}-{days}d"
@@ -117,16 +121,26 @@ def generate_tier(tier: str, days: int) -> tuple[Path, Stage]:
     shutil.rmtree(folder, ignore_errors=True)
 
     def run() -> int:
-        summary = generate(folder / "landing", tier, days, SEED, START)
+        summary = generate(folder / "landing", tier, days + 1, SEED, START)
         return sum(summary.rows.values())
 
-    stage = measure("generate", run, goal="hospital year <= 180 s")
+    stage = measure(f"generate ({days} + 1 days)", run, goal="hospital year <= 180 s")
     marker.write_text(
         json.dumps(
             {"rows": stage.rows, "seconds": stage.seconds, "peak_rss_mib": stage.peak_rss_mib}
         )
     )
     return folder, stage
+
+
+def split_landing(folder: Path, days: int) -> None:
+    """Copy the year into work/landing and keep the extra day aside in increment/."""
+    held_back = (START + timedelta(days=days)).isoformat()
+    for path in sorted((folder / "landing").glob("*/*")):
+        target = "increment" if held_back in path.name else "work/landing"
+        dest = folder / target / path.parent.name
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / path.name)
 
 
 def csv_ceiling(landing: Path) -> tuple[int, float]:
@@ -273,19 +287,10 @@ def dashboard_timings(repeats: int = 20) -> list[Stage]:
     ]
 
 
-def daily_increment(folder: Path, days: int, tier: str) -> Stage:
-    """One more extract day on top of the year: generate, ingest, de-identify, build, publish."""
-    from pipelines.synthetic.generator import generate
-
-    extra = folder / "increment"
-    shutil.rmtree(extra, ignore_errors=True)
-    generate(extra, tier, 1, SEED + 1, START + timedelta(days=days))
-    for feed_dir in extra.iterdir():
-        if feed_dir.is_dir():
-            target = folder / "work" / "landing" / feed_dir.name
-            target.mkdir(parents=True, exist_ok=True)
-            for f in feed_dir.iterdir():
-                shutil.copy2(f, target / f.name)
+def daily_increment(folder: Path) -> Stage:
+    """One more extract day on top of the year: ingest, de-identify, build, publish."""
+    for path in sorted((folder / "increment").glob("*/*")):
+        shutil.copy2(path, folder / "work" / "landing" / path.parent.name / path.name)
 
     def run() -> int:
         rows = run_ingest(folder / "work", None)
@@ -333,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     folder, gen = generate_tier(args.tier, days)
     work = folder / "work"
     shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(folder / "landing", work / "landing")
+    shutil.rmtree(folder / "increment", ignore_errors=True)
+    split_landing(folder, days)
     _env(work)
     stages = [gen]
 
@@ -383,8 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         if s.name.startswith(("ingest", "de-identify structured", "dbt", "publish"))
     ]
     total = sum(s.seconds for s in structured)
-    if args.tier != "demo":
-        stages.append(daily_increment(folder, days, args.tier))
+    stages.append(daily_increment(folder))
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     table = render(args.tier, stages, total)
