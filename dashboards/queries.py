@@ -127,9 +127,11 @@ def date_bounds(scope: Scope) -> pd.DataFrame:
             select arrival_date as d from marts.fct_ed_visits
             where list_contains($facilities, facility_id)
             union all
-            -- Future bookings would push the window past today: only appointments that happened.
+            -- Bookings and cancellations reach months ahead: only appointments that took place
+            -- (or were missed) end the window, so it closes on the last day with activity.
             select appointment_date from marts.fct_appointments
-            where list_contains($facilities, facility_id) and status <> 'scheduled'
+            where list_contains($facilities, facility_id)
+              and status in ('arrived', 'completed', 'no_show')
             union all
             select cast(census_hour as date) from marts.fct_bed_census_hourly
             where list_contains($facilities, facility_id)

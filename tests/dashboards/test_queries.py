@@ -126,3 +126,23 @@ def test_no_show_dimension_is_whitelisted(dash_env):
 def test_quarantine_summary_needs_every_facility(dash_env):
     assert queries.quarantine_summary(Scope((A,))).empty
     assert len(queries.quarantine_summary(Scope((A, B)))) == 2
+
+
+@pytest.mark.unit
+def test_default_window_ends_at_the_last_day_with_activity(dash_env):
+    import streamlit as st
+
+    before = queries.date_bounds(Scope((A, B)))["max_date"].iloc[0]
+    con = duckdb.connect(str(get_settings().published_path))
+    # Bookings and cancellations months ahead must not move the window past the data.
+    con.execute(
+        "insert into marts.fct_appointments "
+        "(appointment_key, facility_id, appointment_date, status) values "
+        "('future-1', ?, date '2027-06-01', 'scheduled'), "
+        "('future-2', ?, date '2027-05-01', 'cancelled')",
+        [A, A],
+    )
+    con.close()
+    st.cache_data.clear()
+    after = queries.date_bounds(Scope((A, B)))["max_date"].iloc[0]
+    assert pd.Timestamp(after).date() == pd.Timestamp(before).date() < date(2027, 1, 1)
