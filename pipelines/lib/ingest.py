@@ -9,10 +9,12 @@ Each file goes through four steps, all set-based in DuckDB:
 3. rows already loaded (same de-duplication key, or same record hash) are counted as duplicates;
 4. the rest is appended to `phi.raw.<table>` with a monotonic `_raw_id`.
 
-The file's ledger row (`raw._ledger`) is written in the same transaction, so a crash never leaves
-rows without their ledger entry; a file whose sha256 is already in the ledger is skipped, which
-makes re-ingestion a no-op. The ledger and the quarantine summary (without raw records) are mirrored
-to the warehouse `dq` schema.
+Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV files, one
+cast/check/de-duplicate pass, one append), because per-file statements cost more than the rows
+themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`) is
+written in its batch's transaction, so a crash never leaves rows without their ledger entry; a file
+whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op. The ledger and
+the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
 
 """
 
@@ -25,7 +27,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +39,7 @@ import pyarrow.compute as pc
 
 from data_contracts.contract import Column, Contract, contracts_for_feed, load_contracts
 from pipelines.lib.readers.base import ReadResult
-from pipelines.lib.readers.csv_extract import read_csv_extract
+from pipelines.lib.readers.csv_extract import read_csv_extracts
 
 log = logging.getLogger(__name__)
 
@@ -113,31 +115,35 @@ class LandedFile:
     url: str  # as fsspec names it
     relative_path: str  # relative to the landing root, e.g. "adt/FAC_A_2026-01-01.hl7"
     feed: str
+    # The extract day in the file name; else the day the file landed (its modification time). It is
+    # the file's Dagster partition.
+    extract_date: date | None = None
 
 
-def read_landed_file(path: Path, feed: str) -> ReadResult:
-    """Split a landed file into contract tables with the reader of its feed's format."""
+def read_landed_files(paths: list[Path], feed: str) -> list[ReadResult]:
+    """Split landed files of one feed into contract tables with the reader of the feed's format."""
     contracts = contracts_for_feed(feed)
     if not contracts:
-        raise ValueError(f"{path.name}: no data contract for feed {feed!r}")
-    parents = [c for c in contracts if c.table not in CHILD_TABLES]
-    fmt = parents[0].format
+        raise ValueError(f"{paths[0].name}: no data contract for feed {feed!r}")
+    parent = next(c for c in contracts if c.table not in CHILD_TABLES)
+    fmt = parent.format
     if fmt == "csv":
-        return read_csv_extract(path, parents[0])
+        by_path = read_csv_extracts(paths, parent)
+        return [by_path[p] for p in paths]
     # Imported on use: each structural reader pulls in its parser library.
     if fmt == "hl7v2":
         from pipelines.lib.readers.hl7v2 import read_hl7v2
 
-        return read_hl7v2(path, parents[0].table)
+        return [read_hl7v2(p, parent.table) for p in paths]
     if fmt.startswith("x12"):
         from pipelines.lib.readers.x12 import read_x12
 
-        return read_x12(path, parents[0].table)
+        return [read_x12(p, parent.table) for p in paths]
     if fmt == "fhir_ndjson":
         from pipelines.lib.readers.fhir_ndjson import read_fhir_ndjson
 
-        return read_fhir_ndjson(path)
-    raise ValueError(f"{path.name}: no reader for format {fmt!r}")
+        return [read_fhir_ndjson(p) for p in paths]
+    raise ValueError(f"{paths[0].name}: no reader for format {fmt!r}")
 
 
 def sha256_of(path: Path) -> str:
@@ -149,8 +155,28 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover(landing_url: str, feeds: list[str] | None = None) -> list[LandedFile]:
-    """List landed files of the given feeds (all when None), sorted by path for a stable order."""
+def extract_day(fs: fsspec.AbstractFileSystem, path: str) -> date | None:
+    """A landed file's extract day: the date in its name, else the day it landed (UTC)."""
+    match = FILE_DATE.search(Path(path).name)
+    if match:
+        return date.fromisoformat(match.group(1))
+    try:
+        return fs.modified(path).date()
+    except (NotImplementedError, OSError, AttributeError):  # not every store keeps a time
+        return None
+
+
+def discover(
+    landing_url: str,
+    feeds: list[str] | None = None,
+    *,
+    extract_dates: tuple[date, date] | None = None,
+) -> list[LandedFile]:
+    """List landed files of the given feeds (all when None), sorted by path for a stable order.
+
+    `extract_dates` (first, last; inclusive) keeps only the files of those days: a partition's run
+    or a backfill touches its own files and no others.
+    """
     fs, root = fsspec.core.url_to_fs(landing_url)
     root = root.rstrip("/")
     wanted = feeds or sorted({c.feed for c in load_contracts().values()})
@@ -159,10 +185,11 @@ def discover(landing_url: str, feeds: list[str] | None = None) -> list[LandedFil
         globs = {c.landing_glob for c in contracts_for_feed(feed)}
         for pattern in sorted(globs):
             for found in sorted(fs.glob(f"{root}/{pattern}")):
+                day = extract_day(fs, found)
+                if extract_dates and not (day and extract_dates[0] <= day <= extract_dates[1]):
+                    continue
                 rel = found[len(root) + 1 :] if found.startswith(root) else found
-                files.append(
-                    LandedFile(url=fs.unstrip_protocol(found), relative_path=rel, feed=feed)
-                )
+                files.append(LandedFile(fs.unstrip_protocol(found), rel, feed, day))
     return files
 
 
@@ -255,31 +282,41 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None
 class TableLoad:
     """Row counts of one table of one file."""
 
-    loaded: int
-    quarantined: int
-    duplicates: int
+    loaded: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
 
 
-def _load_table(
-    con: duckdb.DuckDBPyConnection,
-    contract: Contract,
-    rows: pa.Table,
-    source_file: str,
-    feed: str,
-    extract_date: date | None,
-    now: datetime,
-) -> TableLoad:
-    """Cast, check, de-duplicate and append one table's rows; quarantine the failures."""
-    ensure_raw_table(con, contract)
-    facility = FILE_FACILITY.match(Path(source_file).name)
+def _batch_rows(contract: Contract, rows: pa.Table, landed: LandedFile, order: int) -> pa.Table:
+    """One file's rows of one table, shaped for a batch: contract columns plus file columns."""
+    facility = FILE_FACILITY.match(Path(landed.relative_path).name)
     if facility and "facility_id" in rows.column_names:
         # Feeds such as FHIR Appointment carry no facility: the file name says which one sent it.
         index = rows.column_names.index("facility_id")
         filled = pc.fill_null(rows.column(index), facility.group(1))
         rows = rows.set_column(index, "facility_id", filled)
-    missing = [c for c in contract.column_names if c not in rows.column_names]
-    for name in missing:
-        rows = rows.append_column(name, pa.nulls(rows.num_rows, pa.string()))
+    n = rows.num_rows
+    columns = {
+        name: rows.column(name) if name in rows.column_names else pa.nulls(n, pa.string())
+        for name in contract.column_names
+    }
+    columns["_row_hash"] = rows.column("_row_hash")
+    columns["_source_line"] = rows.column("_source_line")
+    columns["_source_file"] = pa.array([landed.relative_path] * n, pa.string())
+    columns["_extract_date"] = pa.array([landed.extract_date] * n, pa.date32())
+    columns["_file_order"] = pa.array([order] * n, pa.int64())
+    return pa.table(columns)
+
+
+def _load_table(
+    con: duckdb.DuckDBPyConnection, contract: Contract, rows: pa.Table, feed: str, now: datetime
+) -> dict[str, TableLoad]:
+    """Cast, check, de-duplicate and append one table's rows of a batch; quarantine the failures.
+
+    Returns the counts per source file. A record that repeats within the batch counts as a duplicate
+    of its first occurrence (in file order, then line order), as if the files came one at a time.
+    """
+    ensure_raw_table(con, contract)
     con.register("_incoming", rows)
     typed = ", ".join(f"{_cast_expr(c)} as {_ident('typed_' + c.name)}" for c in contract.columns)
     checks = [chk for c in contract.columns for chk in _checks(c)]
@@ -312,38 +349,47 @@ def _load_table(
         create or replace temp table _fresh as
         select * from (
             select *,
-                row_number() over (partition by {partition} order by _source_line) as _dup_rank
+                row_number() over (
+                    partition by {partition} order by _file_order, _source_line
+                ) as _dup_rank
             from _checked where len(_reasons) = 0
         ) c
         where _dup_rank = 1
           and not exists (select 1 from phi.raw.{table} r where {match})
         """
     )
-    ok = con.execute("select count(*) from _checked where len(_reasons) = 0").fetchone()[0]
-    fresh = con.execute("select count(*) from _fresh").fetchone()[0]
-    bad = con.execute("select count(*) from _checked where len(_reasons) > 0").fetchone()[0]
+    counts: dict[str, TableLoad] = {}
+    for source_file, ok, bad in con.execute(
+        "select _source_file, count(*) filter (where len(_reasons) = 0), "
+        "count(*) filter (where len(_reasons) > 0) from _checked group by _source_file"
+    ).fetchall():
+        counts[source_file] = TableLoad(quarantined=bad, duplicates=ok)
+    for source_file, fresh in con.execute(
+        "select _source_file, count(*) from _fresh group by _source_file"
+    ).fetchall():
+        counts[source_file].loaded = fresh
+        counts[source_file].duplicates -= fresh
 
     select_cols = ", ".join(f"{_ident('typed_' + c)} as {_ident(c)}" for c in contract.column_names)
     con.execute(
         f"""
         insert into phi.raw.{table}
         select (select coalesce(max(_raw_id), 0) from phi.raw.{table})
-                   + row_number() over (order by _source_line) as _raw_id,
+                   + row_number() over (order by _file_order, _source_line) as _raw_id,
                {select_cols},
-               {_sql_str(source_file)}, _source_line, ?::date, _row_hash
+               _source_file, _source_line, _extract_date, _row_hash
         from _fresh
-        """,
-        [extract_date],
+        """
     )
     con.execute(
         """
         insert into phi.raw._quarantine
-        select ?, ?, ?, _source_line, array_to_string(_reasons, '; '), _raw_json, ?
+        select _source_file, ?, ?, _source_line, array_to_string(_reasons, '; '), _raw_json, ?
         from _checked where len(_reasons) > 0
         """,
-        [source_file, feed, contract.table, now],
+        [feed, contract.table, now],
     )
-    return TableLoad(loaded=fresh, quarantined=bad, duplicates=ok - fresh)
+    return counts
 
 
 def _schema_drift(result: ReadResult, contracts: dict[str, Contract]) -> str | None:
@@ -363,107 +409,128 @@ def _schema_drift(result: ReadResult, contracts: dict[str, Contract]) -> str | N
     return "; ".join(notes) or None
 
 
-def ingest_file(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, *, now: datetime | None = None
-) -> FileOutcome:
-    """Ingest one landed file into the PHI zone in one transaction (skip it if already loaded)."""
-    now = now or datetime.now().replace(microsecond=0)
+# Files read and loaded in one transaction: a feed's first load (a year of daily files) is split so
+# that memory stays bounded, while each batch still pays per-statement costs once.
+BATCH_FILES = 256
+
+
+def _ensure_zone(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists phi.raw")
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
-    with local_copy(landed.url) as path:
-        digest = sha256_of(path)
-        size = path.stat().st_size
-        match = FILE_DATE.search(Path(landed.relative_path).name)
-        extract_date = date.fromisoformat(match.group(1)) if match else None
-        facility = FILE_FACILITY.match(Path(landed.relative_path).name)
-        outcome = FileOutcome(
-            landed.relative_path,
-            landed.feed,
-            digest,
-            size,
-            extract_date,
-            facility.group(1) if facility else None,
-        )
-        seen = con.execute(
-            "select file_path from phi.raw._ledger where sha256 = ?", [digest]
-        ).fetchone()
-        if seen:
-            outcome.status = "skipped_already_loaded"
-            return outcome
-        result = read_landed_file(path, landed.feed)
 
-    contracts = load_contracts()
-    for contract in contracts_for_feed(landed.feed):
-        ensure_raw_table(con, contract)
-    outcome.schema_drift = _schema_drift(result, contracts)
-    con.execute("begin transaction")
-    try:
-        for reject in result.rejects:
-            con.execute(
-                "insert into phi.raw._quarantine values (?, ?, ?, ?, ?, ?, ?)",
-                [
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection, files: list[LandedFile], *, now: datetime | None = None
+) -> list[FileOutcome]:
+    """Ingest landed files (all of one feed) into the PHI zone; files already loaded are skipped."""
+    now = now or datetime.now().replace(microsecond=0)
+    _ensure_zone(con)
+    known = {sha for (sha,) in con.execute("select sha256 from phi.raw._ledger").fetchall()}
+    outcomes = []
+    for start in range(0, len(files), BATCH_FILES):
+        with ExitStack() as copies:  # remote files are copied locally for their batch only
+            batch = []
+            for landed in files[start : start + BATCH_FILES]:
+                path = copies.enter_context(local_copy(landed.url))
+                facility = FILE_FACILITY.match(Path(landed.relative_path).name)
+                outcome = FileOutcome(
                     landed.relative_path,
                     landed.feed,
-                    reject.table,
-                    reject.source_line,
-                    reject.reason,
-                    reject.raw,
-                    now,
-                ],
-            )
-        parent_rejects = sum(1 for r in result.rejects if r.table not in CHILD_TABLES)
+                    sha256_of(path),
+                    path.stat().st_size,
+                    landed.extract_date,
+                    facility.group(1) if facility else None,
+                )
+                outcomes.append(outcome)
+                if outcome.sha256 in known:
+                    outcome.status = "skipped_already_loaded"
+                    continue
+                known.add(outcome.sha256)
+                batch.append((landed, path, outcome))
+            if batch:
+                _load_batch(con, batch, now)
+    for outcome in outcomes:
+        if outcome.status == "unbalanced":
+            log.error("ledger does not balance for %s: %s", outcome.file_path, asdict(outcome))
+    return outcomes
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[tuple[LandedFile, Path, FileOutcome]],
+    now: datetime,
+) -> None:
+    """Read a batch of one feed's files; load it with the files' ledger rows in one transaction."""
+    feed = batch[0][0].feed
+    contracts = load_contracts()
+    for contract in contracts_for_feed(feed):
+        ensure_raw_table(con, contract)
+    results = read_landed_files([path for _, path, _ in batch], feed)
+    parts: dict[str, list[pa.Table]] = {}
+    rejects: list[tuple] = []
+    for order, ((landed, _, outcome), result) in enumerate(zip(batch, results, strict=True)):
+        outcome.schema_drift = _schema_drift(result, contracts)
         outcome.source_rows = result.source_records
-        outcome.quarantined_rows = parent_rejects
+        outcome.quarantined_rows = sum(1 for r in result.rejects if r.table not in CHILD_TABLES)
         for table, rows in result.tables.items():
-            contract = contracts.get(table)
-            if contract is None:
+            if table not in contracts:
                 raise ValueError(f"{landed.relative_path}: reader produced unknown table {table!r}")
-            load = _load_table(
-                con, contract, rows, landed.relative_path, landed.feed, extract_date, now
-            )
-            if table in CHILD_TABLES:
-                outcome.child_rows_loaded += load.loaded
-                outcome.child_rows_quarantined += load.quarantined
-            else:
-                outcome.loaded_rows += load.loaded
-                outcome.quarantined_rows += load.quarantined
-                outcome.duplicate_rows += load.duplicates
-        outcome.status = "loaded" if outcome.balanced else "unbalanced"
-        con.execute(
+            parts.setdefault(table, []).append(_batch_rows(contracts[table], rows, landed, order))
+        rejects += [
+            (landed.relative_path, feed, r.table, r.source_line, r.reason, r.raw, now)
+            for r in result.rejects
+        ]
+    by_file = {outcome.file_path: outcome for _, _, outcome in batch}
+    con.execute("begin transaction")
+    try:
+        if rejects:
+            con.executemany("insert into phi.raw._quarantine values (?, ?, ?, ?, ?, ?, ?)", rejects)
+        for table, tables in parts.items():
+            counts = _load_table(con, contracts[table], pa.concat_tables(tables), feed, now)
+            for source_file, load in counts.items():
+                outcome = by_file[source_file]
+                if table in CHILD_TABLES:
+                    outcome.child_rows_loaded += load.loaded
+                    outcome.child_rows_quarantined += load.quarantined
+                else:
+                    outcome.loaded_rows += load.loaded
+                    outcome.quarantined_rows += load.quarantined
+                    outcome.duplicate_rows += load.duplicates
+        for outcome in by_file.values():
+            outcome.status = "loaded" if outcome.balanced else "unbalanced"
+        con.executemany(
             "insert into phi.raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                outcome.file_path,
-                outcome.feed,
-                outcome.facility_id,
-                outcome.sha256,
-                outcome.size_bytes,
-                now,
-                outcome.extract_date,
-                outcome.source_rows,
-                outcome.loaded_rows,
-                outcome.quarantined_rows,
-                outcome.duplicate_rows,
-                outcome.child_rows_loaded,
-                outcome.child_rows_quarantined,
-                outcome.schema_drift,
-                outcome.status,
+                [
+                    o.file_path,
+                    o.feed,
+                    o.facility_id,
+                    o.sha256,
+                    o.size_bytes,
+                    now,
+                    o.extract_date,
+                    o.source_rows,
+                    o.loaded_rows,
+                    o.quarantined_rows,
+                    o.duplicate_rows,
+                    o.child_rows_loaded,
+                    o.child_rows_quarantined,
+                    o.schema_drift,
+                    o.status,
+                ]
+                for o in by_file.values()
             ],
         )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    if not outcome.balanced:
-        log.error("ledger does not balance for %s: %s", landed.relative_path, asdict(outcome))
-    return outcome
 
 
 def mirror_to_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     """Copy the ledger and quarantine summary (never raw records) to the warehouse `dq` schema."""
-    con.execute("create schema if not exists phi.raw")
-    con.execute(LEDGER_DDL)
-    con.execute(QUARANTINE_DDL)
+    _ensure_zone(con)
     con.execute("create schema if not exists wh.dq")
     con.execute(
         "create or replace table wh.dq.ingest_ledger as "
@@ -477,10 +544,17 @@ def mirror_to_warehouse(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ingest_feeds(
-    con: duckdb.DuckDBPyConnection, landing_url: str, feeds: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    landing_url: str,
+    feeds: list[str] | None = None,
+    *,
+    extract_dates: tuple[date, date] | None = None,
 ) -> list[FileOutcome]:
-    """Ingest every new file of the given feeds and mirror the ledger to the warehouse."""
-    outcomes = [ingest_file(con, landed) for landed in discover(landing_url, feeds)]
+    """Ingest the new files of the given feeds (and days); mirror the ledger to the warehouse."""
+    files = discover(landing_url, feeds, extract_dates=extract_dates)
+    outcomes = []
+    for feed in dict.fromkeys(f.feed for f in files):
+        outcomes += ingest_files(con, [f for f in files if f.feed == feed])
     mirror_to_warehouse(con)
     return outcomes
 

@@ -60,6 +60,15 @@ def get_settings() -> Settings:
     )
 
 
+def first_extract_day() -> str:
+    """The first day of the extract-day partitions (`OPS_FIRST_EXTRACT_DAY`, ISO date).
+
+    Read when the Dagster definitions load (a partitions definition is fixed at that point): set it
+    before `dagster dev` to the first day of the history a hospital loads.
+    """
+    return os.environ.get("OPS_FIRST_EXTRACT_DAY", "2024-01-01")
+
+
 KEY_NAMES = ("phi_key", "vault_key")
 
 

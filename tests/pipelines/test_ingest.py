@@ -8,27 +8,12 @@ import pytest
 
 from pipelines.lib.duck import phi_connection
 from pipelines.lib.ingest import discover, ingest_feeds
-
-HEADER = (
-    "appointment_id,mrn,facility_id,department_id,department_name,provider_id,provider_name,"
-    "visit_type,is_new_patient,booked_at,slot_start_at,slot_end_at,status,status_changed_at,"
-    "cancelled_at,cancel_reason,cancel_initiator,checked_in_at,comment"
-)
-
-
-def row(appt: str, status: str = "completed", slot: str = "2026-03-02 09:00:00") -> str:
-    return (
-        f"{appt},MRN900{appt},FAC_A,D1,Cardiology,P1,Dr Test,FOLLOWUP,N,2026-02-01 10:00:00,"
-        f"{slot},2026-03-02 09:30:00,{status},2026-03-02 09:35:00,,,,2026-03-02 08:55:00,"
-    )
+from tests.pipelines.appointments import row, write_extract
 
 
 @pytest.fixture
 def landing(ops_env: Path) -> Path:
-    folder = ops_env / "landing" / "appointments"
-    folder.mkdir(parents=True)
     lines = [
-        HEADER,
         row("1"),  # line 2: good
         row("2", status="no_show"),  # line 3: good
         row("3", status="lost"),  # line 4: status outside the allowed values
@@ -37,7 +22,7 @@ def landing(ops_env: Path) -> Path:
         row("5") + ",extra",  # line 7: too many fields
         row("6"),  # line 8: good
     ]
-    (folder / "FAC_A_2026-03-02.csv").write_text("\n".join(lines) + "\n")
+    write_extract(ops_env / "landing", "2026-03-02", lines)
     return ops_env / "landing"
 
 
@@ -82,8 +67,7 @@ def test_reingesting_the_same_file_changes_nothing(landing: Path) -> None:
 def test_a_row_seen_in_an_earlier_file_counts_as_duplicate(landing: Path) -> None:
     con = phi_connection(with_warehouse=True)
     ingest_feeds(con, str(landing), ["appointments"])
-    later = landing / "appointments" / "FAC_A_2026-03-03.csv"
-    later.write_text("\n".join([HEADER, row("1"), row("7")]) + "\n")
+    write_extract(landing, "2026-03-03", [row("1"), row("7")])
     outcomes = {o.file_path: o for o in ingest_feeds(con, str(landing), ["appointments"])}
     new = outcomes["appointments/FAC_A_2026-03-03.csv"]
     assert (new.source_rows, new.loaded_rows, new.duplicate_rows) == (2, 1, 1)
@@ -93,3 +77,31 @@ def test_discover_lists_feed_files_relative_to_landing(landing: Path) -> None:
     [found] = discover(str(landing), ["appointments"])
     assert found.relative_path == "appointments/FAC_A_2026-03-02.csv"
     assert found.feed == "appointments"
+
+
+def test_files_loaded_together_balance_each_on_its_own(ops_env: Path) -> None:
+    landing = ops_env / "landing"
+    write_extract(landing, "2026-03-02", [row("1"), row("2"), row("3", status="lost")])
+    # The next day repeats appointment 2 and brings 4: one batch, yet counted as if one at a time.
+    write_extract(landing, "2026-03-03", [row("2"), row("4")])
+    con = phi_connection(with_warehouse=True)
+    outcomes = ingest_feeds(con, str(landing), ["appointments"])
+    counts = [
+        (o.file_path, o.source_rows, o.loaded_rows, o.quarantined_rows, o.duplicate_rows)
+        for o in outcomes
+    ]
+    assert counts == [
+        ("appointments/FAC_A_2026-03-02.csv", 3, 2, 1, 0),
+        ("appointments/FAC_A_2026-03-03.csv", 2, 1, 0, 1),
+    ]
+    loaded = con.execute(
+        "select _raw_id, appointment_id, _source_file, _source_line, _extract_date::varchar "
+        "from phi.raw.appointments order by _raw_id"
+    ).fetchall()
+    assert loaded == [
+        (1, "1", "appointments/FAC_A_2026-03-02.csv", 2, "2026-03-02"),
+        (2, "2", "appointments/FAC_A_2026-03-02.csv", 3, "2026-03-02"),
+        (3, "4", "appointments/FAC_A_2026-03-03.csv", 3, "2026-03-03"),
+    ]
+    quarantined = con.execute("select file_path, source_line from phi.raw._quarantine").fetchall()
+    assert quarantined == [("appointments/FAC_A_2026-03-02.csv", 4)]

@@ -1,9 +1,14 @@
 """Landing files -> PHI zone raw tables, one multi-asset per feed, with blocking contract checks.
 
 Each run ingests only files whose sha256 is not in the ledger, so runs are incremental and re-runs
-are no-ops. Metadata carries counts and rule names only: never values, since these tables hold PHI.
+are no-ops. The assets are partitioned by extract day: a run for a partition or a range of them (a
+backfill, which runs as one run) touches only the files of those days; a run without a partition
+(the first load, `make pipeline`) catches up on every new file. Metadata carries counts and rule
+names only: never values, since these tables hold PHI.
 
 """
+
+from datetime import timedelta
 
 import dagster as dg
 
@@ -18,8 +23,20 @@ from pipelines.lib.ingest import (
     mirror_to_warehouse,
     summarize,
 )
+from pipelines.lib.settings import first_extract_day
 
 FEEDS = sorted({c.feed for c in load_contracts().values()})
+
+# One partition per extract day, up to today (an intraday extract has a partition to land in).
+EXTRACT_DAYS = dg.DailyPartitionsDefinition(start_date=first_extract_day(), end_offset=1)
+
+
+def partition_days(context: dg.AssetExecutionContext):
+    """The (first, last) extract days of this run's partitions; None when it has no partition."""
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return None
+    window = context.partition_time_window
+    return window.start.date(), (window.end - timedelta(days=1)).date()
 
 
 def _max_raw_ids(con, contracts: list[Contract]) -> dict[str, int]:
@@ -76,6 +93,9 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
         specs=specs,
         check_specs=check_specs,
         can_subset=False,
+        partitions_def=EXTRACT_DAYS,
+        # A backfill of many days is one run: one batch per feed instead of a run per day.
+        backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def _ingest(context: dg.AssetExecutionContext, zones: ZonesResource):
         settings = zones.settings()
@@ -84,7 +104,8 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
             for c in contracts:  # a feed with no files yet still gets its (empty) tables
                 ensure_raw_table(con, c)
             before = _max_raw_ids(con, contracts)
-            outcomes = ingest_feeds(con, settings.landing_url, [feed])
+            days = partition_days(context)
+            outcomes = ingest_feeds(con, settings.landing_url, [feed], extract_dates=days)
             totals = summarize(outcomes)
             context.log.info(f"{feed}: {totals}")
             for c in contracts:

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_contracts.contract import Contract
 from pipelines.lib.readers.base import ReadResult, Reject, decode_text, read_bytes, row_hash
@@ -48,21 +49,48 @@ def _header(path: Path) -> list[str]:
 
 def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
     """Read one CSV extract into all-string columns named as in its header, plus rejects."""
-    header = _header(path)
-    if not any(header) or len(set(header)) != len(header):
-        # Without a usable header no record can be mapped: quarantine every line, keep nothing back.
-        reason = (
-            "header line is empty or names a column twice; the first line must name each column"
-        )
-        lines = decode_text(read_bytes(path)).splitlines()[1:]
-        rejects = [
-            Reject(contract.table, number, line, reason)
-            for number, line in enumerate(lines, start=2)
-            if line.strip()
-        ]
-        return ReadResult(path.name, len(rejects), {}, rejects)
+    return read_csv_extracts([path], contract)[path]
+
+
+def read_csv_extracts(paths: list[Path], contract: Contract) -> dict[Path, ReadResult]:
+    """Read CSV extracts of one feed, one DuckDB scan per distinct header, each file its result.
+
+    Scanning many files at once is what makes ingest keep up with a bare `read_csv`: per-file scans
+    pay DuckDB's setup once per file (thousands of files a year per feed).
+    """
+    results: dict[Path, ReadResult] = {}
+    by_header: dict[tuple[str, ...], list[Path]] = {}
+    for path in paths:
+        header = _header(path)
+        if not any(header) or len(set(header)) != len(header):
+            results[path] = _unusable_header(path, contract)
+        else:
+            by_header.setdefault(tuple(header), []).append(path)
+    for header, group in by_header.items():
+        try:
+            results.update(_read_with_duckdb(group, contract, list(header)))
+        except duckdb.Error:
+            for path in group:
+                results[path] = _read_one_damaged(path, contract, list(header))
+    return {path: results[path] for path in paths}
+
+
+def _unusable_header(path: Path, contract: Contract) -> ReadResult:
+    """Without a usable header no record can be mapped: quarantine every line, keep nothing back."""
+    reason = "header line is empty or names a column twice; the first line must name each column"
+    lines = decode_text(read_bytes(path)).splitlines()[1:]
+    rejects = [
+        Reject(contract.table, number, line, reason)
+        for number, line in enumerate(lines, start=2)
+        if line.strip()
+    ]
+    return ReadResult(path.name, len(rejects), {}, rejects)
+
+
+def _read_one_damaged(path: Path, contract: Contract, header: list[str]) -> ReadResult:
+    """A file that failed a group scan: alone through DuckDB, else the standard library."""
     try:
-        return _read_with_duckdb(path, contract, header)
+        return _read_with_duckdb([path], contract, header)[path]
     except duckdb.Error:
         # DuckDB's strict parser gives up on some damaged files (e.g. mixed line endings); the
         # standard library's reader is slower but splits anything, so the file still yields rows and
@@ -70,47 +98,84 @@ def read_csv_extract(path: Path, contract: Contract) -> ReadResult:
         return _read_with_python(path, contract, header)
 
 
-def _read_with_duckdb(path: Path, contract: Contract, header: list[str]) -> ReadResult:
-    con = duckdb.connect()
-    # Positional names inside SQL: header text is untrusted and must never reach an identifier.
-    positional = [f"c{i}" for i in range(len(header))]
-    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in positional) + "}"
-    concat = ", ".join(f"coalesce({c}, '')" for c in positional)
-    rows = con.sql(
-        f"""
-        select *, sha256(concat_ws(chr(31), {concat})) as _row_hash
-        from read_csv({_sql_str(str(path))}, header = true, auto_detect = false,
-                      columns = {columns},
-                      delim = ',', quote = '"', escape = '"', strict_mode = true,
-                      encoding = 'utf-8', store_rejects = true,
-                      rejects_table = 'rejects', rejects_scan = 'reject_scans')
-        """
-    ).arrow()
-    if isinstance(rows, pa.RecordBatchReader):
-        rows = rows.read_all()
-    rows = rows.rename_columns([*header, "_row_hash"])
-    errors = con.sql(
-        """
-        select line, min(csv_line) as csv_line,
-               string_agg(error_type || '|' || coalesce(error_message, ''), chr(30)) as errors
-        from rejects group by line order by line
-        """
-    ).fetchall()
-    rejects = []
-    for line, csv_line, error_list in errors:
-        reasons = []
-        for item in error_list.split(chr(30)):
-            kind, _, message = item.partition("|")
-            detail = message.split(":", 1)[-1].strip() if "Expected" in message else kind.lower()
-            template = ERROR_REASONS.get(kind, kind.lower() + " ({detail})")
-            reasons.append(template.format(detail=detail))
-        rejects.append(
-            Reject(contract.table, int(line), csv_line or "", "; ".join(dict.fromkeys(reasons)))
-        )
-    con.close()
+def _reject_reason(error_list: str) -> str:
+    reasons = []
+    for item in error_list.split(chr(30)):
+        kind, _, message = item.partition("|")
+        detail = message.split(":", 1)[-1].strip() if "Expected" in message else kind.lower()
+        template = ERROR_REASONS.get(kind, kind.lower() + " ({detail})")
+        reasons.append(template.format(detail=detail))
+    return "; ".join(dict.fromkeys(reasons))
 
-    # DuckDB gives reject lines but not the line of each good row: number the good rows by the lines
-    # that are left, which is exact unless a good row spans several lines (a quoted newline).
+
+def _read_with_duckdb(
+    paths: list[Path], contract: Contract, header: list[str]
+) -> dict[Path, ReadResult]:
+    con = duckdb.connect()
+    try:
+        # Positional names inside SQL: header text is untrusted and must never reach an identifier.
+        positional = [f"c{i}" for i in range(len(header))]
+        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in positional) + "}"
+        concat = ", ".join(f"coalesce({c}, '')" for c in positional)
+        listing = ", ".join(_sql_str(str(p)) for p in paths)
+        # Insertion order keeps each file's rows together and in line order, which the slicing and
+        # line numbering below rely on (checked, not assumed).
+        rows = con.sql(
+            f"""
+            select {", ".join(positional)},
+                   sha256(concat_ws(chr(31), {concat})) as _row_hash, filename
+            from read_csv([{listing}], header = true, auto_detect = false,
+                          columns = {columns}, filename = true,
+                          delim = ',', quote = '"', escape = '"', strict_mode = true,
+                          encoding = 'utf-8', store_rejects = true,
+                          rejects_table = 'rejects', rejects_scan = 'reject_scans')
+            """
+        ).arrow()
+        if isinstance(rows, pa.RecordBatchReader):
+            rows = rows.read_all()
+        errors = con.sql(
+            """
+            select s.file_path, r.line, min(r.csv_line) as csv_line,
+                   string_agg(r.error_type || '|' || coalesce(r.error_message, ''), chr(30))
+            from rejects r join reject_scans s using (scan_id, file_id)
+            group by s.file_path, r.line order by s.file_path, r.line
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    rows = rows.rename_columns([*header, "_row_hash", "_filename"])
+    names = pc.dictionary_encode(rows.column("_filename")).combine_chunks()
+    position = {str(p): i for i, p in enumerate(paths)}
+    lookup = np.array([position[n] for n in names.dictionary.to_pylist()], dtype=np.int64)
+    file_of = lookup[names.indices.to_numpy(zero_copy_only=False)]
+    rows = rows.drop_columns(["_filename"])
+    if np.any(np.diff(file_of) < 0):
+        raise duckdb.InvalidInputException("rows of the files came back interleaved")
+    counts = np.bincount(file_of, minlength=len(paths))
+    rejects_of: dict[str, list[Reject]] = {}
+    for file_path, line, csv_line, error_list in errors:
+        rejects_of.setdefault(file_path, []).append(
+            Reject(contract.table, int(line), csv_line or "", _reject_reason(error_list))
+        )
+    results = {}
+    offset = 0
+    for index, path in enumerate(paths):
+        count = int(counts[index])
+        part = rows.slice(offset, count)
+        offset += count
+        rejects = rejects_of.get(str(path), [])
+        results[path] = _number_lines(path, contract, part, rejects)
+    return results
+
+
+def _number_lines(
+    path: Path, contract: Contract, rows: pa.Table, rejects: list[Reject]
+) -> ReadResult:
+    """Attach each good row's line: DuckDB reports the lines of rejects but not of good rows.
+
+    The good rows take the lines that are left, which is exact unless a good row spans several lines
+    (a quoted newline).
+    """
     reject_lines = np.array(sorted({r.source_line for r in rejects}), dtype=np.int64)
     total = rows.num_rows + len(reject_lines)
     all_lines = np.arange(2, total + 2, dtype=np.int64)
