@@ -5,7 +5,7 @@ with
 
 remits as (
 
-    select * from {{ ref('stg_billing__remits') }}
+    select * from {{ ref('int_remits_facility_resolved') }}
 
 ),
 

@@ -10,7 +10,7 @@ ar_snapshots as (
 
 remits as (
 
-    select * from {{ ref('stg_billing__remits') }}
+    select * from {{ ref('int_remits_facility_resolved') }}
 
 ),
 

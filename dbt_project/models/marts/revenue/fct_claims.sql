@@ -4,7 +4,7 @@ with
 
 claims as (
 
-    select * from {{ ref('stg_billing__claims') }}
+    select * from {{ ref('int_claims_facility_resolved') }}
 
 ),
 
