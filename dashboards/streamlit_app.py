@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from dashboards import audit, auth, queries
+from dashboards import audit, auth, heap, queries
 
 st.set_page_config(
     page_title="Hospital operations", page_icon=":material/monitoring:", layout="wide"
@@ -146,3 +146,5 @@ page = st.navigation(
     position="sidebar",
 )
 page.run()
+# After the first complete page run everything long-lived is loaded (see dashboards/heap.py).
+heap.freeze_startup_objects()
