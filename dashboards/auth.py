@@ -114,7 +114,8 @@ def load_users(path: Path | None = None) -> dict[str, dict[str, Any]]:
 # The parsed store of each path with the file signature it was parsed from. Every run of every
 # page looks the user up again (so a removed user or a changed role counts on the next click);
 # a stat per look-up instead of a TOML parse keeps that cheap. `write_users` replaces the file
-# (new inode, new mtime), so any change is seen at the next look-up.
+# (new inode, new mtime), so its changes are seen at the next look-up. (An in-place edit that keeps
+# the size within one tick of the file system clock would not be; the CLI never edits in place.)
 _store_cache: dict[Path, tuple[tuple[int, int, int], dict[str, dict[str, Any]]]] = {}
 _store_lock = threading.Lock()
 
