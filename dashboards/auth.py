@@ -111,9 +111,36 @@ def load_users(path: Path | None = None) -> dict[str, dict[str, Any]]:
     return users if isinstance(users, dict) else {}
 
 
+# The parsed store of each path with the file signature it was parsed from. Every run of every
+# page looks the user up again (so a removed user or a changed role counts on the next click);
+# a stat per look-up instead of a TOML parse keeps that cheap. `write_users` replaces the file
+# (new inode, new mtime), so its changes are seen at the next look-up. (An in-place edit that keeps
+# the size within one tick of the file system clock would not be; the CLI never edits in place.)
+_store_cache: dict[Path, tuple[tuple[int, int, int], dict[str, dict[str, Any]]]] = {}
+_store_lock = threading.Lock()
+
+
+def _current_users(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The user store for look-ups, parsed again whenever the file changed (read-only)."""
+    path = path or users_file()
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return {}
+    signature = (info.st_mtime_ns, info.st_size, info.st_ino)
+    with _store_lock:
+        cached = _store_cache.get(path)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    users = load_users(path)
+    with _store_lock:
+        _store_cache[path] = (signature, users)
+    return users
+
+
 def lookup(username: str, path: Path | None = None) -> User | None:
     """Map a name to a `User`; None when the name is unknown or its record is incomplete."""
-    record = load_users(path).get(username)
+    record = _current_users(path).get(username)
     if not isinstance(record, dict):
         return None
     try:
@@ -143,7 +170,7 @@ def check_password(username: str, password: str, path: Path | None = None) -> Us
     now = time.time()
     if _locked_out(username, now):
         return None
-    record = load_users(path).get(username)
+    record = _current_users(path).get(username)
     stored = record.get("password_hash") if isinstance(record, dict) else None
     hashed = stored.encode() if isinstance(stored, str) else _DUMMY_HASH
     try:

@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from dashboards import audit, auth, queries
+from dashboards import audit, auth, heap, queries
 
 st.set_page_config(
     page_title="Hospital operations", page_icon=":material/monitoring:", layout="wide"
@@ -94,20 +94,23 @@ try:
 except OSError:
     pass
 
-if auth.current_identity() and auth.idle_expired():
+# Resolved once per run: each resolution reads the Streamlit secrets (is OIDC configured?).
+identity = auth.current_identity()
+if identity and auth.idle_expired():
     # The tab was asleep or closed while the timer could not fire: the next run ends the session.
     sign_out("idle_timeout")
+    identity = auth.current_identity()
 
-if auth.current_identity() is None:
+if identity is None:
     login_form()
     st.stop()
 
-user = auth.current_user()
+user = auth.lookup(identity)
 if user is None:
     # Signed in (e.g. through SSO) but not mapped in the user store: no role, no data.
     if not st.session_state.get(DENIED_KEY):
         st.session_state[DENIED_KEY] = True
-        audit_session("denied", None, auth.current_identity(), "denied")
+        audit_session("denied", None, identity, "denied")
     st.error("Your account has no access to these dashboards. Ask an administrator to add you.")
     st.button("Sign out", on_click=sign_out, args=("user",))
     st.stop()
@@ -143,3 +146,5 @@ page = st.navigation(
     position="sidebar",
 )
 page.run()
+# After the first complete page run everything long-lived is loaded (see dashboards/heap.py).
+heap.freeze_startup_objects()

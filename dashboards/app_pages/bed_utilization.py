@@ -1,10 +1,9 @@
 """Bed utilization: occupancy vs staffed beds, census trend, midnight census, noon discharges."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame, queries
+from dashboards import charts, frame, queries
 
 
 def pct(value: float | None) -> str:
@@ -42,54 +41,17 @@ c4.metric("Discharges before noon", pct(noon_row.get("before_noon_rate")), borde
 units = queries.units(filters.scope)
 names = dict(zip(units["unit_key"], units["facility_id"] + " · " + units["unit_name"], strict=True))
 heat = frame.fetch(ctx, queries.unit_hour_occupancy, *args)
-st.altair_chart(
-    alt.Chart(heat.assign(unit=heat["unit_key"].map(names)), title="Occupancy by unit and hour")
-    .mark_rect()
-    .encode(
-        x=alt.X("hour:O", title="Hour of day"),
-        y=alt.Y("unit:N", title=None),
-        color=alt.Color(
-            "occupancy_rate:Q", title="Occupancy", scale=alt.Scale(domain=[0, 1.1], clamp=True)
-        ),
-        tooltip=[
-            "unit:N",
-            "hour:O",
-            alt.Tooltip("avg_occupied_beds:Q", format=".1f", title="Occupied"),
-            alt.Tooltip("avg_staffed_beds:Q", format=".1f", title="Staffed"),
-            alt.Tooltip("occupancy_rate:Q", format=".1%"),
-        ],
-    ),
-    width="stretch",
+charts.show(
+    heat.assign(unit=heat["unit_key"].map(names)), charts.unit_hour_occupancy(), width="stretch"
 )
 
 left, right = st.columns(2)
 with left:
     trend = frame.fetch(ctx, queries.census_trend, *args)
-    st.altair_chart(
-        alt.Chart(
-            trend.melt("census_date", ["mean_census", "peak_census", "staffed_beds"]),
-            title="Census trend",
-        )
-        .mark_line()
-        .encode(
-            x=alt.X("census_date:T", title=None),
-            y=alt.Y("value:Q", title="Beds"),
-            color=alt.Color("variable:N", title=None),
-        ),
-        width="stretch",
-    )
+    charts.show(trend, charts.census_trend(), width="stretch")
 with right:
     midnight = frame.fetch(ctx, queries.midnight_census, *args)
-    st.altair_chart(
-        alt.Chart(midnight, title="Midnight census")
-        .mark_bar()
-        .encode(
-            x=alt.X("census_date:T", title=None),
-            y=alt.Y("midnight_census:Q", title="Patients"),
-            tooltip=["census_date:T", "midnight_census:Q", "staffed_beds:Q"],
-        ),
-        width="stretch",
-    )
+    charts.show(midnight, charts.midnight_census(), width="stretch")
 
 st.subheader("Discharges before noon")
 label = frame.facility_label(ctx)

@@ -1,10 +1,9 @@
 """No-shows: no-show and cancellation rates by department, provider, visit type, lead time."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame, queries
+from dashboards import charts, frame, queries
 
 DIMENSIONS = {
     "department": "Department",
@@ -52,15 +51,9 @@ c3.metric("Late-cancel rate", pct(row.get("late_cancel_rate")), border=True)
 c4.metric("Same-day cancel rate", pct(row.get("same_day_cancel_rate")), border=True)
 
 groups = rates[rates["facility_id"].notna()]
-st.altair_chart(
-    alt.Chart(groups, title=f"No-show rate by {DIMENSIONS[dimension].lower()}")
-    .mark_bar()
-    .encode(
-        x=alt.X("no_show_rate:Q", title="No-show rate", axis=alt.Axis(format="%")),
-        y=alt.Y("label:N", sort="-x", title=None),
-        color=alt.Color("facility_id:N", title="Facility"),
-        tooltip=["facility_id:N", "label:N", "no_shows:Q", "denominator:Q"],
-    ),
+charts.show(
+    groups,
+    charts.no_show_rate_bars(f"No-show rate by {DIMENSIONS[dimension].lower()}"),
     width="stretch",
 )
 st.dataframe(
@@ -81,14 +74,4 @@ st.subheader("Weekly trend by department")
 trend = frame.fetch(
     ctx, queries.no_show_trend, filters.scope, filters.start, filters.end, filters.department_keys
 )
-st.altair_chart(
-    alt.Chart(trend)
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("week:T", title="Week"),
-        y=alt.Y("no_show_rate:Q", title="No-show rate", axis=alt.Axis(format="%")),
-        color=alt.Color("department_name:N", title="Department"),
-        tooltip=["week:T", "department_name:N", alt.Tooltip("no_show_rate:Q", format=".1%")],
-    ),
-    width="stretch",
-)
+charts.show(trend, charts.no_show_trend(), width="stretch")

@@ -1,10 +1,9 @@
 """Overview: this week against last week, for the whole scope and per facility."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame, queries
+from dashboards import charts, frame, queries
 
 KPIS = {
     "ed_visits": ("ED visits", "count"),
@@ -58,22 +57,10 @@ by_facility = weekly[weekly["facility_id"].notna()].assign(
     facility=lambda d: d["facility_id"].map(label),
     measure=lambda d: d["kpi"].map(lambda k: KPIS[k][0]),
 )
-chart = (
-    alt.Chart(by_facility.melt(["facility", "measure"], ["this_week", "last_week"], "week"))
-    .mark_bar()
-    .encode(
-        x=alt.X("week:N", title=None, sort=["last_week", "this_week"]),
-        y=alt.Y("value:Q", title=None),
-        color=alt.Color("week:N", title="Week"),
-        column=alt.Column("facility:N", title=None),
-        row=alt.Row("measure:N", title=None),
-        tooltip=["facility:N", "measure:N", "week:N", alt.Tooltip("value:Q", format=",.3f")],
-    )
-    .resolve_scale(y="independent")
-    .properties(height=90, width=120)
-)
 if st.toggle("Show charts", value=False, key="overview_charts"):
-    st.altair_chart(chart)
+    charts.show(
+        by_facility[["facility", "measure", "this_week", "last_week"]], charts.weekly_by_facility()
+    )
 st.dataframe(
     by_facility[["facility", "measure", "this_week", "last_week"]],
     hide_index=True,

@@ -1,10 +1,9 @@
 """Revenue cycle: initial denials by CARC group and payer, and days in A/R."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame, queries
+from dashboards import charts, frame, queries
 
 
 def pct(value: float | None) -> str:
@@ -35,17 +34,7 @@ c4.metric(
 )
 
 denials = frame.fetch(ctx, queries.denials_by_group, filters.scope, filters.start, filters.end)
-st.altair_chart(
-    alt.Chart(denials, title="Denied amount by CARC group and payer")
-    .mark_bar()
-    .encode(
-        x=alt.X("sum(denied_amount):Q", title="Denied amount"),
-        y=alt.Y("carc_group:N", sort="-x", title="CARC group"),
-        color=alt.Color("payer_id:N", title="Payer"),
-        tooltip=["carc_group:N", "payer_id:N", "denied_accounts:Q", "denied_amount:Q"],
-    ),
-    width="stretch",
-)
+charts.show(denials, charts.denials_by_group(), width="stretch")
 left, right = st.columns(2)
 with left:
     st.dataframe(denials, hide_index=True)
@@ -61,14 +50,4 @@ with right:
     )
 
 label = frame.facility_label(ctx)
-st.altair_chart(
-    alt.Chart(ar.assign(facility=ar["facility_id"].map(label)), title="Days in A/R")
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("snapshot_date:T", title=None),
-        y=alt.Y("days_in_ar:Q", title="Days"),
-        color=alt.Color("facility:N", title=None),
-        tooltip=["snapshot_date:T", "facility:N", alt.Tooltip("days_in_ar:Q", format=".1f")],
-    ),
-    width="stretch",
-)
+charts.show(ar.assign(facility=ar["facility_id"].map(label)), charts.days_in_ar(), width="stretch")

@@ -1,12 +1,9 @@
 """Throughput: ED timeliness, and ED and inpatient flow by hour of day and weekday."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame, queries
-
-WEEKDAYS = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
+from dashboards import charts, frame, queries
 
 
 def minutes(value: float | None) -> str:
@@ -14,19 +11,9 @@ def minutes(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:,.0f} min"
 
 
-def heatmap(df: pd.DataFrame, value: str, title: str) -> alt.Chart:
-    """Weekday × hour-of-day heatmap of `value`."""
-    data = df.assign(day=df["weekday"].map(WEEKDAYS))
-    return (
-        alt.Chart(data, title=title)
-        .mark_rect()
-        .encode(
-            x=alt.X("hour:O", title="Hour of day"),
-            y=alt.Y("day:O", sort=list(WEEKDAYS.values()), title=None),
-            color=alt.Color(f"{value}:Q", title=None),
-            tooltip=["day:O", "hour:O", f"{value}:Q"],
-        )
-    )
+def by_weekday(df: pd.DataFrame) -> pd.DataFrame:
+    """Name the weekday (1 = Monday) for the heatmap's rows."""
+    return df.assign(day=df["weekday"].map(charts.WEEKDAYS))
 
 
 ctx = frame.page_context("throughput")
@@ -51,16 +38,27 @@ with left:
     arrivals = frame.fetch(
         ctx, queries.ed_arrivals_by_hour, filters.scope, filters.start, filters.end
     )
-    st.altair_chart(heatmap(arrivals, "visits", "ED arrivals"), width="stretch")
+    charts.show(
+        by_weekday(arrivals),
+        charts.weekday_hour_heatmap("visits", "ED arrivals"),
+        width="stretch",
+    )
 with right:
     flow = frame.fetch(
         ctx, queries.inpatient_flow_by_hour, filters.scope, filters.start, filters.end
     )
-    event = st.segmented_control(
-        "Inpatient", ["admission", "discharge"], default="admission", key="throughput_event"
+    event = (
+        st.segmented_control(
+            "Inpatient", ["admission", "discharge"], default="admission", key="throughput_event"
+        )
+        or "admission"
     )
-    shown = flow[flow["event"] == (event or "admission")]
-    st.altair_chart(heatmap(shown, "stays", f"Inpatient {event}s"), width="stretch")
+    shown = flow[flow["event"] == event]
+    charts.show(
+        by_weekday(shown),
+        charts.weekday_hour_heatmap("stays", f"Inpatient {event}s"),
+        width="stretch",
+    )
 
 st.subheader("By facility")
 st.dataframe(

@@ -100,3 +100,18 @@ def test_users_rejects_bad_input(dash_env):
         users.add_user("x", "analyst", ["FAC_A"], "short")
     with pytest.raises(ValueError):
         users.add_user("x", "root", ["FAC_A"], PASSWORD)
+
+
+@pytest.mark.unit
+def test_user_store_changes_count_at_the_next_lookup(dash_env):
+    # Look-ups reuse the parsed store while the file is unchanged; any rewrite must be seen at once.
+    assert auth.lookup("mgr_a") == User("mgr_a", Role.FACILITY_MANAGER, ("FAC_A",))
+    users.add_user("mgr_a", "analyst", ["FAC_B"], None)
+    assert auth.lookup("mgr_a") == User("mgr_a", Role.ANALYST, ("FAC_B",))
+    assert auth.check_password("mgr_a", PASSWORD) is None  # the rewrite dropped the password
+    stored = users.load_users()
+    stored.pop("mgr_a")
+    users.write_users(stored)
+    assert auth.lookup("mgr_a") is None
+    get_settings().users_file.unlink()
+    assert auth.lookup("exec") is None

@@ -6,15 +6,20 @@ against the tmp user store exactly as after a real login.
 
 from __future__ import annotations
 
+import copy
+import gc
+import json
 import time
 import tomllib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from dashboards import audit
+from dashboards import audit, charts, heap
 from dashboards.auth import IDENTITY_KEY, LAST_ACTIVITY_KEY
 from pipelines.lib.settings import get_settings
 from tests.dashboards import fixture
@@ -42,8 +47,17 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def chart_rows(at: AppTest) -> list[pd.DataFrame]:
+    """The rows each Vega-Lite chart of the run sends to the browser."""
+    return [
+        dataframe_util.convert_arrow_bytes_to_pandas_df(chart.proto.data.data)
+        for chart in at.get("vega_lite_chart")
+    ]
+
+
 def rendered_text(at: AppTest) -> str:
     parts = [str(m.value) for m in at.metric]
+    parts += [rows.astype(str).to_string() for rows in chart_rows(at)]
     parts += [df.value.astype(str).to_string() for df in at.dataframe]
     parts += [t.value.astype(str).to_string() for t in at.table]
     parts += [
@@ -68,9 +82,7 @@ def direct(sql: str, *params) -> tuple:
 def test_without_identity_only_the_login_form_renders(dash_env):
     at = app(None)
     assert [t.label for t in at.text_input] == ["Username", "Password"]
-    assert (
-        not at.metric and not at.dataframe and not at.table and not at.get("arrow_vega_lite_chart")
-    )
+    assert not at.metric and not at.dataframe and not at.table and not at.get("vega_lite_chart")
     assert not at.get("download_button")
 
 
@@ -177,6 +189,27 @@ def test_bed_metrics(dash_env):
     assert m["Peak hourly census"] == str(hand["peak"])
     assert m["Mean midnight census"] == f"{hand['midnight_mean']:.1f}"
     assert m["Discharges before noon"] == f"{hand['before_noon']:.1%}"
+
+
+@pytest.mark.integration
+def test_charts_get_the_rows_and_leave_the_shared_specs_alone(dash_env):
+    # Specs are built once per process and shared by every session: rendering must not change them.
+    specs = (charts.unit_hour_occupancy, charts.census_trend, charts.midnight_census)
+    before = [copy.deepcopy(spec()) for spec in specs]
+    at = app("mgr_a", "bed_utilization")
+    heat, trend, midnight = chart_rows(at)
+    assert set(heat["unit"]) == {"FAC_A · Intensive care", "FAC_A · Medicine"}
+    assert len(heat) == 2 * 24
+    assert {"mean_census", "peak_census", "staffed_beds"} <= set(trend.columns)
+    assert midnight["midnight_census"].mean() == pytest.approx(
+        fixture.EXPECTED["beds"][A]["midnight_mean"]
+    )
+    assert [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")] == [
+        "Occupancy by unit and hour",
+        "Census trend",
+        "Midnight census",
+    ]
+    assert [spec() for spec in specs] == before
 
 
 @pytest.mark.integration
@@ -321,3 +354,11 @@ def test_no_unsafe_html_anywhere():
         source = path.read_text()
         assert "unsafe_allow_html" not in source, path
         assert "st.html(" not in source, path
+
+
+@pytest.mark.integration
+def test_first_page_run_moves_startup_objects_out_of_the_collector(dash_env):
+    app("mgr_a")
+    assert heap._frozen
+    # Imports alone are ~120k tracked objects; a full collection no longer walks them.
+    assert gc.get_freeze_count() > 50_000
