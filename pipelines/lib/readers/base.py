@@ -134,6 +134,11 @@ def hl7_timestamp(value: str | None) -> str | None:
         ts = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
     except ValueError:
         return value
+    if y[0] != "0" and value.isascii():
+        # The text strftime prints, from the validated digits: strftime costs more than the rest of
+        # an HL7 message's fields together. It differs below year 1000 (no padding) and for
+        # non-ASCII digits (`\d` matches them), which keep the strftime path.
+        return f"{y}-{mo}-{d} {h or '00'}:{mi or '00'}:{s or '00'}"
     return ts.strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -14,6 +14,7 @@ rows never depend on which path read them; tests hold the two paths equal.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import hl7
@@ -118,36 +119,38 @@ class _Msg(_Fields):
 class _SplitMsg(_Fields):
     """The same field access as `_Msg`, read by `str.split` from the message text (no object tree).
 
-    `first` maps each segment ID to its fields, indexed by HL7 field number (MSH too: MSH-1 is the
-    field separator and MSH-2 the encoding characters, as python-hl7 numbers them).
+    `first` maps each segment ID (first occurrence) to its fields, indexed by HL7 field number.
     """
 
-    def __init__(self, first: dict[str, list[str]], separators: str, esc: str) -> None:
+    def __init__(self, first: dict[str, list[str]], encoding: tuple[str, str, str, str, str]):
         self.first = first
-        # python-hl7's order: segment, field, repetition, component, subcomponent separators.
-        _, _, self.rep_sep, self.comp_sep, self.sub_sep = separators
-        # What `unescape` reads from a python-hl7 container: the separators and escape character.
-        self.separators = separators
-        self.esc = esc
+        _, self.rep_sep, self.comp_sep, self.sub_sep, self.esc = encoding
+        # What `unescape` reads from a python-hl7 container: its separators (segment, field,
+        # repetition, component, subcomponent) and escape character.
+        self.separators = "\r" + "".join(encoding[:4])
 
     def get(self, seg: str, fld: int, comp: int = 1, sub: int = 1, rep: int = 1) -> str | None:
         fields = self.first.get(seg)
         if fields is None or fld >= len(fields):
             return None
         value = fields[fld]
-        if seg == "MSH" and fld in (1, 2):
-            # python-hl7 keeps MSH-1/MSH-2 whole and unescaped.
-            return (value.strip() or None) if rep == comp == sub == 1 else None
-        parts = value.split(self.rep_sep)
-        if rep > len(parts):
+        if self.rep_sep in value or self.comp_sep in value or self.sub_sep in value:
+            if seg == "MSH" and fld < 3:
+                # python-hl7 keeps MSH-2 (the encoding characters) whole and unescaped.
+                return (value.strip() or None) if rep == comp == sub == 1 else None
+            parts = value.split(self.rep_sep)
+            if rep > len(parts):
+                return None
+            parts = parts[rep - 1].split(self.comp_sep)
+            if comp > len(parts):
+                return None
+            parts = parts[comp - 1].split(self.sub_sep)
+            if sub > len(parts):
+                return None
+            value = parts[sub - 1]
+        elif rep != 1 or comp != 1 or sub != 1:
+            # A value without separators is a leaf: only its first repetition/component exists.
             return None
-        parts = parts[rep - 1].split(self.comp_sep)
-        if comp > len(parts):
-            return None
-        parts = parts[comp - 1].split(self.sub_sep)
-        if sub > len(parts):
-            return None
-        value = parts[sub - 1]
         if self.esc in value:
             try:
                 value = unescape(self, value)
@@ -163,17 +166,14 @@ class _SplitMsg(_Fields):
         return fields[fld].count(self.rep_sep) + 1
 
 
-def _split_message(segments: list[str], table: str) -> _SplitMsg | None:
-    """The message read by `str.split`, or None when python-hl7 must read it (see the docstring).
+@lru_cache(maxsize=256)
+def _encoding(header: str) -> tuple[str, str, str, str, str] | None:
+    """(field, repetition, component, subcomponent, escape) characters from MSH-1 + MSH-2.
 
-    Expects a message `_check_message` accepted: MSH first, every other segment an ID + separator.
+    None when python-hl7 would not read the message as plain nested splits: two characters the
+    same, or a letter, digit or space among them. Cached: a feed declares the same few headers.
     """
-    msh = segments[0]
-    sep = msh[3]
-    end = msh.find(sep, 4)
-    if end < 0:
-        return None
-    enc = msh[4:end]
+    sep, enc = header[0], header[1:]
     # MSH-2 is component, repetition, escape, subcomponent; python-hl7 defaults missing ones.
     comp = enc[0] if len(enc) > 0 else "^"
     rep = enc[1] if len(enc) > 1 else "~"
@@ -182,13 +182,29 @@ def _split_message(segments: list[str], table: str) -> _SplitMsg | None:
     chars = sep + rep + comp + sub + esc
     if len(set(chars)) != 5 or any(c.isalnum() or c.isspace() for c in chars):
         return None
+    return sep, rep, comp, sub, esc
+
+
+def _split_message(segments: list[str], table: str) -> _SplitMsg | None:
+    """The message read by `str.split`, or None when python-hl7 must read it (see the docstring).
+
+    Expects a message `_check_message` accepted: MSH first, every other segment an ID + separator.
+    """
+    msh = segments[0]
+    sep = msh[3]
+    end = msh.find(sep, 4)
+    encoding = _encoding(msh[3:end]) if end > 0 else None
+    if encoding is None:
+        return None
+    # Indexed by HL7 field number, MSH too: MSH-1 is the field separator, MSH-2 the encoding
+    # characters (python-hl7's numbering).
     first = {"MSH": ["MSH", sep, *msh.split(sep)[1:]]}
     wanted = SEGMENTS_READ[table]
     for segment in segments[1:]:
         seg_id = segment[:3]
         if seg_id in wanted and seg_id not in first:
             first[seg_id] = segment.split(sep)
-    return _SplitMsg(first, "\r" + sep + rep + comp + sub, esc)
+    return _SplitMsg(first, encoding)
 
 
 def _adt_row(m: _Fields) -> dict[str, str | None]:
