@@ -163,6 +163,8 @@ class _SplitMsg(_Fields):
         fields = self.first.get(seg)
         if fields is None or fld >= len(fields):
             return 0
+        if seg == "MSH" and fld < 3:
+            return 1  # MSH-1 and MSH-2 are never split
         return fields[fld].count(self.rep_sep) + 1
 
 
@@ -198,7 +200,8 @@ def _split_message(segments: list[str], table: str) -> _SplitMsg | None:
         return None
     # Indexed by HL7 field number, MSH too: MSH-1 is the field separator, MSH-2 the encoding
     # characters (python-hl7's numbering).
-    first = {"MSH": ["MSH", sep, *msh.split(sep)[1:]]}
+    rest = msh[end + 1 :]
+    first = {"MSH": ["MSH", sep, msh[4:end], *(rest.split(sep) if rest else ())]}
     wanted = SEGMENTS_READ[table]
     for segment in segments[1:]:
         seg_id = segment[:3]
