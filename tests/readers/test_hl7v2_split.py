@@ -8,6 +8,7 @@ paths to the same rows and reasons.
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import product
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipelines.lib.readers.base import _HL7_TS, hl7_timestamp
 from pipelines.lib.readers.hl7v2 import (
     _ROW_BUILDERS,
     SEGMENTS_READ,
@@ -276,3 +278,37 @@ def test_generated_messages_mostly_take_the_split_path() -> None:
 
     count()
     assert sum(taken) >= 30
+
+
+def _timestamp_reference(value: str) -> str | None:
+    """hl7_timestamp as plainly specified: the regex, datetime and strftime for every value."""
+    value = value.strip()
+    match = _HL7_TS.match(value)
+    if not match:
+        return value or None
+    y, mo, d, h, mi, s, _ = match.groups()
+    try:
+        ts = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+    except ValueError:
+        return value
+    return ts.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(
+    digits=st.text(alphabet="0123456789", min_size=6, max_size=15)
+    | st.builds(
+        "".join,
+        st.tuples(
+            st.sampled_from(["0999", "1999", "2026", "2024", "2100"]),
+            st.sampled_from(["01", "02", "12", "13", "00"]),
+            st.sampled_from(["01", "28", "29", "30", "31", "00"]),
+            st.sampled_from(["", "00", "23", "24"]),
+            st.sampled_from(["", "00", "59", "60"]),
+            st.sampled_from(["", "00", "59", "60"]),
+        ),
+    ),
+    tail=st.sampled_from(["", "+0500", "-0230", ".1234", " ", "\u0663"]),
+)
+def test_timestamp_fast_path_reads_as_strftime(digits: str, tail: str) -> None:
+    assert hl7_timestamp(digits + tail) == _timestamp_reference(digits + tail)

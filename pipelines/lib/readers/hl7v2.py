@@ -32,9 +32,6 @@ from pipelines.lib.readers.base import (
     row_hash,
 )
 
-# Each of \r\n, \r and \n ends one line (as editors count them): segments end in \r, messages are
-# separated by \n or \r\n, and some senders end segments in \n only.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # MLLP start-of-block / end-of-block characters, left in files captured straight off the wire.
 _MLLP = str.maketrans("", "", "\x0b\x1c")
 _BATCH_SEGMENTS = {"FHS", "BHS", "BTS", "FTS"}
@@ -138,13 +135,14 @@ class _SplitMsg(_Fields):
             if seg == "MSH" and fld < 3:
                 # python-hl7 keeps MSH-2 (the encoding characters) whole and unescaped.
                 return (value.strip() or None) if rep == comp == sub == 1 else None
-            parts = value.split(self.rep_sep)
+            # maxsplit: the wanted part is complete once that many separators are cut.
+            parts = value.split(self.rep_sep, rep)
             if rep > len(parts):
                 return None
-            parts = parts[rep - 1].split(self.comp_sep)
+            parts = parts[rep - 1].split(self.comp_sep, comp)
             if comp > len(parts):
                 return None
-            parts = parts[comp - 1].split(self.sub_sep)
+            parts = parts[comp - 1].split(self.sub_sep, sub)
             if sub > len(parts):
                 return None
             value = parts[sub - 1]
@@ -275,7 +273,11 @@ def split_messages(text: str) -> list[tuple[int, list[str]]]:
     """
     groups: list[tuple[int, list[str]]] = []
     current: list[str] | None = None
-    for number, line in enumerate(_LINE_BREAK.split(text.translate(_MLLP)), start=1):
+    # Each of \r\n, \r and \n ends one line (as editors count them): segments end in \r, messages
+    # are separated by \n or \r\n, and some senders end segments in \n only. (str.splitlines would
+    # also break on \x1c, \x85, \u2028 ...)
+    lines = text.translate(_MLLP).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         segment = line.strip().lstrip("\ufeff")
         if not segment:
             continue
@@ -306,8 +308,8 @@ def _check_message(segments: list[str], table: str) -> str | None:
             "MSH-1 field separator is a letter, digit or space; it must be a delimiter such as '|'"
         )
     for position, segment in enumerate(segments[1:], start=2):
-        seg_id = segment.split(sep, 1)[0]
-        if not _SEGMENT_ID.match(seg_id):
+        # The text before the first separator is the ID: 3 characters that cannot hold one.
+        if not (_SEGMENT_ID.match(segment[:3]) and (len(segment) == 3 or segment[3] == sep)):
             return (
                 f"segment {position} of the message has no valid segment identifier "
                 "(3 upper-case letters or digits followed by the field separator)"
