@@ -223,6 +223,9 @@ def test_unknown_table_is_a_programming_error(tmp_path: Path) -> None:
         ("202603082360", "202603082360"),
         ("20260308235960", "20260308235960"),  # no leap second
         (" 20260308235959 ", "2026-03-08 23:59:59"),
+        ("   ", ""),  # blank: left for the cast step like any other non-timestamp
+        ("20260308143015-0500", "2026-03-08 14:30:15"),
+        ("09990101+0100", "999-01-01 00:00:00"),
         ("09990101", "999-01-01 00:00:00"),  # as strftime prints years below 1000
         (
             "\u0662\u0660\u0662\u0666\u0660\u0663\u0660\u0668",

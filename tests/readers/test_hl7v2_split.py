@@ -308,7 +308,7 @@ def _timestamp_reference(value: str) -> str | None:
             st.sampled_from(["", "00", "59", "60"]),
         ),
     ),
-    tail=st.sampled_from(["", "+0500", "-0230", ".1234", " ", "\u0663"]),
+    tail=st.sampled_from(["", "+0500", "-0230", ".1234", ".5+0100", " ", "\u0663"]),
 )
 def test_timestamp_fast_path_reads_as_strftime(digits: str, tail: str) -> None:
     assert hl7_timestamp(digits + tail) == _timestamp_reference(digits + tail)

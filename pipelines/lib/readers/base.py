@@ -137,10 +137,12 @@ def hl7_timestamp(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if len(value) in (8, 10, 12, 14) and value.isascii() and value.isdigit() and value[0] != "0":
-        # The common shape, read by slicing: the regex, datetime and strftime below cost more than
-        # all other fields of an HL7 message together. Same result (strftime pads no year below
-        # 1000, so those take the general path).
+    # strftime, the regex and datetime cost more than all other fields of an HL7 message together,
+    # so the usual shapes are formatted from their validated digits: the same text, except that
+    # strftime pads no year below 1000 and prints ASCII for other digits (`\d` matches them), so
+    # those keep strftime.
+    plain = value.isascii() and value[:1] != "0"
+    if plain and len(value) in (8, 10, 12, 14) and value.isdigit():
         hh, mm, ss = value[8:10] or "00", value[10:12] or "00", value[12:14] or "00"
         if hh < "24" and mm < "60" and ss < "60" and _is_date(value[:8]):
             return f"{value[:4]}-{value[4:6]}-{value[6:8]} {hh}:{mm}:{ss}"
@@ -153,6 +155,8 @@ def hl7_timestamp(value: str | None) -> str | None:
         ts = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
     except ValueError:
         return value
+    if plain:
+        return f"{y}-{mo}-{d} {h or '00'}:{mi or '00'}:{s or '00'}"
     return ts.strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -1,14 +1,14 @@
 r"""HL7 v2 batch files (ADT and SIU feeds) -> `adt_events` / `siu_events` rows, one per message.
 
 Splitting is done here (it has to survive CR/LF variants, MLLP framing and batch wrappers). Fields
-are then read with `str.split` on the separators each message declares in MSH-1/MSH-2, because
-building python-hl7's object tree for every message capped the feed at ~2,000 messages/s (an hour
-of a hospital's year in HL7 alone). The split reproduces python-hl7's reading exactly: the same
-repetition/component/subcomponent paths, a missing part reads as empty, and escape sequences
-(`\F\`, `\S\`, `\T\`, `\R\`, `\E\`, `\X..\`, `\.br\`, ...) are resolved by python-hl7's own
-`unescape`. A message whose separators python-hl7 would read differently (two the same, a letter or
-digit, MSH-2 not closed by the field separator) is still parsed by python-hl7 (`hl7.parse`), so the
-rows never depend on which path read them; tests hold the two paths equal.
+are read with `str.split` on the separators each message declares in MSH-1/MSH-2, not through
+python-hl7's object tree: building that tree for every message held the reader to ~2,000
+messages/s, about 10 minutes for a hospital's year of HL7. The split reads exactly what python-hl7
+read: the same repetition/component/subcomponent paths, a path that ends early reads as empty, and
+escape sequences (`\F\`, `\S\`, `\T\`, `\R\`, `\E\`, `\X..\`, `\.br\`, ...) are resolved by
+python-hl7's own `unescape`. Messages whose separators python-hl7 reads in its own way (two alike,
+a letter, digit or space, MSH-2 not closed by the field separator) still go to `hl7.parse`, so a
+row never depends on the path that read it; tests/readers/test_hl7v2_split.py holds the two equal.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ _BATCH_SEGMENTS = {"FHS", "BHS", "BTS", "FTS"}
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{2}$")
 _MESSAGE_TYPE = re.compile(r"^[A-Z0-9]{3}(\^[A-Z0-9]{2,3})?$")
 MESSAGE_TYPE_FOR_TABLE = {"adt_events": "ADT", "siu_events": "SIU"}
-# The segments each table reads. Only the first of each goes to the parser: python-hl7 builds a
-# container per field of every segment it is given, and dense messages (NK1, OBX, IN1, GT1, ...)
-# would otherwise cost several times more than the fields we map.
+# The segments each table reads. Only the first of each is split (or given to python-hl7, which
+# builds a container per field): dense messages (NK1, OBX, IN1, GT1, ...) would otherwise cost
+# several times more than the fields we map.
 SEGMENTS_READ = {
     "adt_events": ("EVN", "PID", "PV1", "PV2"),
     "siu_events": ("SCH", "PID", "AIS", "AIL", "AIP"),
