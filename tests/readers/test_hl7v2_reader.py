@@ -218,6 +218,19 @@ def test_unknown_table_is_a_programming_error(tmp_path: Path) -> None:
         ("198908181126+0215", "1989-08-18 11:26:00"),
         ("202603", "202603"),  # less than day precision: left for the cast step
         ("20260230", "20260230"),  # no such day
+        ("20240229", "2024-02-29 00:00:00"),
+        ("2026030824", "2026030824"),  # no such hour
+        ("202603082360", "202603082360"),
+        ("20260308235960", "20260308235960"),  # no leap second
+        (" 20260308235959 ", "2026-03-08 23:59:59"),
+        ("   ", ""),  # blank: left for the cast step like any other non-timestamp
+        ("20260308143015-0500", "2026-03-08 14:30:15"),
+        ("09990101+0100", "999-01-01 00:00:00"),
+        ("09990101", "999-01-01 00:00:00"),  # as strftime prints years below 1000
+        (
+            "\u0662\u0660\u0662\u0666\u0660\u0663\u0660\u0668",
+            "2026-03-08 00:00:00",
+        ),  # Arabic digits
         ("", None),
         (None, None),
     ],
@@ -230,3 +243,6 @@ def test_hl7_date() -> None:
     assert hl7_date("19800115") == "1980-01-15"
     assert hl7_date("198001151230") == "1980-01-15"
     assert hl7_date("1980") == "1980"
+    assert hl7_date("19800230") == "19800230"
+    assert hl7_date("09990101") == "0999-01-01"
+    assert hl7_date("198001151230+0100") == "1980-01-15"

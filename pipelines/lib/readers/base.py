@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -116,6 +117,16 @@ _HL7_TS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _is_date(digits: str) -> bool:
+    """Whether 8 ASCII digits `YYYYMMDD` name a real day (cached: a feed repeats few dates)."""
+    try:
+        date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
 def hl7_timestamp(value: str | None) -> str | None:
     """HL7 TS/DTM `YYYYMMDD[HH[MM[SS[.S]]]][+/-ZZZZ]` -> `YYYY-MM-DD HH:MM:SS` (local time as sent).
 
@@ -126,6 +137,16 @@ def hl7_timestamp(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
+    # strftime, the regex and datetime cost more than all other fields of an HL7 message together,
+    # so the usual shapes are formatted from their validated digits: the same text, except that
+    # strftime pads no year below 1000 and prints ASCII for other digits (`\d` matches them), so
+    # those keep strftime.
+    plain = value.isascii() and value[:1] != "0"
+    if plain and len(value) in (8, 10, 12, 14) and value.isdigit():
+        hh, mm, ss = value[8:10] or "00", value[10:12] or "00", value[12:14] or "00"
+        if hh < "24" and mm < "60" and ss < "60" and _is_date(value[:8]):
+            return f"{value[:4]}-{value[4:6]}-{value[6:8]} {hh}:{mm}:{ss}"
+        return value
     match = _HL7_TS.match(value)
     if not match:
         return value
@@ -134,6 +155,8 @@ def hl7_timestamp(value: str | None) -> str | None:
         ts = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
     except ValueError:
         return value
+    if plain:
+        return f"{y}-{mo}-{d} {h or '00'}:{mi or '00'}:{s or '00'}"
     return ts.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -142,6 +165,9 @@ def hl7_date(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
+    if len(value) in (8, 10, 12, 14) and value.isascii() and value.isdigit():
+        # The common shape, read by slicing (see hl7_timestamp); isoformat pads the year too.
+        return f"{value[:4]}-{value[4:6]}-{value[6:8]}" if _is_date(value[:8]) else value
     match = _HL7_TS.match(value)
     if not match:
         return value

@@ -1,16 +1,24 @@
 r"""HL7 v2 batch files (ADT and SIU feeds) -> `adt_events` / `siu_events` rows, one per message.
 
-Splitting is done here (it has to survive CR/LF variants, MLLP framing and batch wrappers); each
-message is then parsed by python-hl7 (`hl7.parse`), which reads the separators from MSH-1/MSH-2 and
-resolves escape sequences (`\F\`, `\S\`, `\T\`, `\R\`, `\E\`, `\X..\`) when a field is extracted.
+Splitting is done here (it has to survive CR/LF variants, MLLP framing and batch wrappers). Fields
+are read with `str.split` on the separators each message declares in MSH-1/MSH-2, not through
+python-hl7's object tree: building that tree for every message held the reader to ~2,000
+messages/s, about 10 minutes for a hospital's year of HL7. The split reads exactly what python-hl7
+read: the same repetition/component/subcomponent paths, a path that ends early reads as empty, and
+escape sequences (`\F\`, `\S\`, `\T\`, `\R\`, `\E\`, `\X..\`, `\.br\`, ...) are resolved by
+python-hl7's own `unescape`. Messages whose separators python-hl7 reads in its own way (two alike,
+a letter, digit or space, MSH-2 not closed by the field separator) still go to `hl7.parse`, so a
+row never depends on the path that read it; tests/readers/test_hl7v2_split.py holds the two equal.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import hl7
+from hl7.util import unescape
 
 from pipelines.lib.readers.base import (
     ReadResult,
@@ -24,26 +32,56 @@ from pipelines.lib.readers.base import (
     row_hash,
 )
 
-# Each of \r\n, \r and \n ends one line (as editors count them): segments end in \r, messages are
-# separated by \n or \r\n, and some senders end segments in \n only.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # MLLP start-of-block / end-of-block characters, left in files captured straight off the wire.
 _MLLP = str.maketrans("", "", "\x0b\x1c")
 _BATCH_SEGMENTS = {"FHS", "BHS", "BTS", "FTS"}
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{2}$")
 _MESSAGE_TYPE = re.compile(r"^[A-Z0-9]{3}(\^[A-Z0-9]{2,3})?$")
 MESSAGE_TYPE_FOR_TABLE = {"adt_events": "ADT", "siu_events": "SIU"}
-# The segments each table reads. Only the first of each goes to the parser: python-hl7 builds a
-# container per field of every segment it is given, and dense messages (NK1, OBX, IN1, GT1, ...)
-# would otherwise cost several times more than the fields we map.
+# The segments each table reads. Only the first of each is split (or given to python-hl7, which
+# builds a container per field): dense messages (NK1, OBX, IN1, GT1, ...) would otherwise cost
+# several times more than the fields we map.
 SEGMENTS_READ = {
     "adt_events": ("EVN", "PID", "PV1", "PV2"),
     "siu_events": ("SCH", "PID", "AIS", "AIL", "AIP"),
 }
 
 
-class _Msg:
-    """Field access on one parsed message; a missing segment, field or component reads as None."""
+class _Fields:
+    """Field access on one message; a missing segment, field or component reads as None."""
+
+    def get(self, seg: str, fld: int, comp: int = 1, sub: int = 1, rep: int = 1) -> str | None:
+        """SEG-fld.comp.sub of repetition `rep`, unescaped and stripped; None if absent or empty."""
+        raise NotImplementedError
+
+    def repetitions(self, seg: str, fld: int) -> int:
+        """How many repetitions SEG-fld has (0 when the segment or field is absent)."""
+        raise NotImplementedError
+
+    def mrn(self) -> str | None:
+        """PID-3: the repetition whose identifier type (CX-5) is MR, else the first repetition."""
+        for rep in range(1, self.repetitions("PID", 3) + 1):
+            if (self.get("PID", 3, 5, rep=rep) or "").upper() == "MR":
+                return self.get("PID", 3, 1, rep=rep)
+        return self.get("PID", 3, 1)
+
+    def person_name(self, seg: str, fld: int, family: int, given: int) -> str | None:
+        """An XPN/XCN name as `FAMILY^GIVEN` (FN's first subcomponent is the surname)."""
+        fam = self.get(seg, fld, family, 1) or ""
+        giv = self.get(seg, fld, given) or ""
+        return f"{fam}^{giv}" if fam or giv else None
+
+    def phone(self) -> str | None:
+        """PID-13: XTN-1 (the v2.3 form), else area code + local number (XTN-6, XTN-7)."""
+        number = self.get("PID", 13, 1)
+        if number:
+            return number
+        area, local = self.get("PID", 13, 6), self.get("PID", 13, 7)
+        return f"{area or ''}{local or ''}" or None
+
+
+class _Msg(_Fields):
+    """Field access on a message parsed by python-hl7."""
 
     def __init__(self, message: hl7.Message) -> None:
         self.message = message
@@ -74,29 +112,103 @@ class _Msg:
         except (IndexError, TypeError):
             return 0
 
-    def mrn(self) -> str | None:
-        """PID-3: the repetition whose identifier type (CX-5) is MR, else the first repetition."""
-        for rep in range(1, self.repetitions("PID", 3) + 1):
-            if (self.get("PID", 3, 5, rep=rep) or "").upper() == "MR":
-                return self.get("PID", 3, 1, rep=rep)
-        return self.get("PID", 3, 1)
 
-    def person_name(self, seg: str, fld: int, family: int, given: int) -> str | None:
-        """An XPN/XCN name as `FAMILY^GIVEN` (FN's first subcomponent is the surname)."""
-        fam = self.get(seg, fld, family, 1) or ""
-        giv = self.get(seg, fld, given) or ""
-        return f"{fam}^{giv}" if fam or giv else None
+class _SplitMsg(_Fields):
+    """The same field access as `_Msg`, read by `str.split` from the message text (no object tree).
 
-    def phone(self) -> str | None:
-        """PID-13: XTN-1 (the v2.3 form), else area code + local number (XTN-6, XTN-7)."""
-        number = self.get("PID", 13, 1)
-        if number:
-            return number
-        area, local = self.get("PID", 13, 6), self.get("PID", 13, 7)
-        return f"{area or ''}{local or ''}" or None
+    `first` maps each segment ID (first occurrence) to its fields, indexed by HL7 field number.
+    """
+
+    def __init__(self, first: dict[str, list[str]], encoding: tuple[str, str, str, str, str]):
+        self.first = first
+        _, self.rep_sep, self.comp_sep, self.sub_sep, self.esc = encoding
+        # What `unescape` reads from a python-hl7 container: its separators (segment, field,
+        # repetition, component, subcomponent) and escape character.
+        self.separators = "\r" + "".join(encoding[:4])
+
+    def get(self, seg: str, fld: int, comp: int = 1, sub: int = 1, rep: int = 1) -> str | None:
+        fields = self.first.get(seg)
+        if fields is None or fld >= len(fields):
+            return None
+        value = fields[fld]
+        if self.rep_sep in value or self.comp_sep in value or self.sub_sep in value:
+            if seg == "MSH" and fld < 3:
+                # python-hl7 keeps MSH-2 (the encoding characters) whole and unescaped.
+                return (value.strip() or None) if rep == comp == sub == 1 else None
+            # maxsplit: the wanted part is complete once that many separators are cut.
+            parts = value.split(self.rep_sep, rep)
+            if rep > len(parts):
+                return None
+            parts = parts[rep - 1].split(self.comp_sep, comp)
+            if comp > len(parts):
+                return None
+            parts = parts[comp - 1].split(self.sub_sep, sub)
+            if sub > len(parts):
+                return None
+            value = parts[sub - 1]
+        elif rep != 1 or comp != 1 or sub != 1:
+            # A value without separators is a leaf: only its first repetition/component exists.
+            return None
+        if self.esc in value:
+            try:
+                value = unescape(self, value)
+            except (IndexError, KeyError, TypeError, ValueError):
+                # `\.sp<n>\` with a count that is not a number: python-hl7 reads it as absent.
+                return None
+        return value.strip() or None
+
+    def repetitions(self, seg: str, fld: int) -> int:
+        fields = self.first.get(seg)
+        if fields is None or fld >= len(fields):
+            return 0
+        if seg == "MSH" and fld < 3:
+            return 1  # MSH-1 and MSH-2 are never split
+        return fields[fld].count(self.rep_sep) + 1
 
 
-def _adt_row(m: _Msg) -> dict[str, str | None]:
+@lru_cache(maxsize=256)
+def _encoding(header: str) -> tuple[str, str, str, str, str] | None:
+    """(field, repetition, component, subcomponent, escape) characters from MSH-1 + MSH-2.
+
+    None when python-hl7 would not read the message as plain nested splits: two characters the
+    same, or a letter, digit or space among them. Cached: a feed declares the same few headers.
+    """
+    sep, enc = header[0], header[1:]
+    # MSH-2 is component, repetition, escape, subcomponent; python-hl7 defaults missing ones.
+    comp = enc[0] if len(enc) > 0 else "^"
+    rep = enc[1] if len(enc) > 1 else "~"
+    esc = enc[2] if len(enc) > 2 else "\\"
+    sub = enc[3] if len(enc) > 3 else "&"
+    chars = sep + rep + comp + sub + esc
+    if len(set(chars)) != 5 or any(c.isalnum() or c.isspace() for c in chars):
+        return None
+    return sep, rep, comp, sub, esc
+
+
+def _split_message(segments: list[str], table: str) -> _SplitMsg | None:
+    """The message read by `str.split`, or None when python-hl7 must read it (see the docstring).
+
+    Expects a message `_check_message` accepted: MSH first, every other segment an ID + separator.
+    """
+    msh = segments[0]
+    sep = msh[3]
+    end = msh.find(sep, 4)
+    encoding = _encoding(msh[3:end]) if end > 0 else None
+    if encoding is None:
+        return None
+    # Indexed by HL7 field number, MSH too: MSH-1 is the field separator, MSH-2 the encoding
+    # characters (python-hl7's numbering).
+    rest = msh[end + 1 :]
+    first = {"MSH": ["MSH", sep, msh[4:end], *(rest.split(sep) if rest else ())]}
+    wanted = SEGMENTS_READ[table]
+    for segment in segments[1:]:
+        seg_id = segment[:3]
+        if seg_id in wanted and seg_id not in first:
+            first[seg_id] = segment.split(sep)
+    return _SplitMsg(first, encoding)
+
+
+def _adt_row(m: _Fields) -> dict[str, str | None]:
     attending = m.person_name("PV1", 7, 2, 3) or m.get("PV1", 7, 1)
     return {
         "message_control_id": m.get("MSH", 10),
@@ -131,7 +243,7 @@ def _adt_row(m: _Msg) -> dict[str, str | None]:
     }
 
 
-def _siu_row(m: _Msg) -> dict[str, str | None]:
+def _siu_row(m: _Fields) -> dict[str, str | None]:
     return {
         "message_control_id": m.get("MSH", 10),
         "trigger_event": m.get("MSH", 9, 2),
@@ -161,7 +273,11 @@ def split_messages(text: str) -> list[tuple[int, list[str]]]:
     """
     groups: list[tuple[int, list[str]]] = []
     current: list[str] | None = None
-    for number, line in enumerate(_LINE_BREAK.split(text.translate(_MLLP)), start=1):
+    # Each of \r\n, \r and \n ends one line (as editors count them): segments end in \r, messages
+    # are separated by \n or \r\n, and some senders end segments in \n only. (str.splitlines would
+    # also break on \x1c, \x85, \u2028 ...)
+    lines = text.translate(_MLLP).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         segment = line.strip().lstrip("\ufeff")
         if not segment:
             continue
@@ -192,8 +308,8 @@ def _check_message(segments: list[str], table: str) -> str | None:
             "MSH-1 field separator is a letter, digit or space; it must be a delimiter such as '|'"
         )
     for position, segment in enumerate(segments[1:], start=2):
-        seg_id = segment.split(sep, 1)[0]
-        if not _SEGMENT_ID.match(seg_id):
+        # The text before the first separator is the ID: 3 characters that cannot hold one.
+        if not (_SEGMENT_ID.match(segment[:3]) and (len(segment) == 3 or segment[3] == sep)):
             return (
                 f"segment {position} of the message has no valid segment identifier "
                 "(3 upper-case letters or digits followed by the field separator)"
@@ -215,7 +331,12 @@ def _segments_to_parse(segments: list[str], table: str) -> str:
     return "\r".join(picked)
 
 
-def _message_type_reason(m: _Msg, table: str) -> str | None:
+def _parse_with_hl7(segments: list[str], table: str) -> _Msg:
+    """The message read by python-hl7 (the path for separators `_split_message` leaves to it)."""
+    return _Msg(hl7.parse(_segments_to_parse(segments, table)))
+
+
+def _message_type_reason(m: _Fields, table: str) -> str | None:
     expected = MESSAGE_TYPE_FOR_TABLE[table]
     code, trigger = m.get("MSH", 9, 1), m.get("MSH", 9, 2)
     if not code:
@@ -257,7 +378,7 @@ def read_hl7v2(path: Path, table: str) -> ReadResult:
         reason = _check_message(segments, table)
         if reason is None:
             try:
-                message = _Msg(hl7.parse(_segments_to_parse(segments, table)))
+                message = _split_message(segments, table) or _parse_with_hl7(segments, table)
                 reason = _message_type_reason(message, table)
                 if reason is None:
                     row = builder(message)
