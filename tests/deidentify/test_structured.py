@@ -15,7 +15,7 @@ import pytest
 from data_contracts.contract import Contract, ContractError, load_contracts
 from deidentify.profiles import ident
 from deidentify.run import deidentify_all
-from deidentify.structured import DeidError, deidentify_table
+from deidentify.structured import DeidError, deidentify_table, redact_everything
 from pipelines.lib.duck import phi_connection
 from pipelines.lib.settings import get_settings
 
@@ -189,6 +189,15 @@ def test_text_redactor_is_batched_and_joined_by_raw_id(con):
         "text 3 <PERSON>",
         "text 4 <PERSON>",
     ]
+
+
+def test_redact_everything_is_applied_in_sql_with_the_same_outputs_and_counts(con):
+    rows = [NOTE, {**NOTE, "note_id": "N2", "note_text": None}, {**NOTE, "note_id": "N3"}]
+    insert_raw(con, CONTRACTS["notes"], rows, 10)
+    result = deidentify_table(con, CONTRACTS["notes"], "limited", redact_everything)
+    assert result["texts_redacted"] == 2  # as the Python redactor counted them: non-null texts
+    assert [r["note_text"] for r in deid_rows(con, "notes")] == ["[REDACTED]", None, "[REDACTED]"]
+    assert deidentify_table(con, CONTRACTS["notes"], "limited", redact_everything)["rows_in"] == 0
 
 
 def test_safe_harbor_event_time_is_year_only(con):
