@@ -1,10 +1,12 @@
 """Structured de-identification of PHI-zone tables into `wh.deid.<table>`: incremental, set-based.
 
 One `INSERT ... SELECT` per table applies the profile's SQL (`deidentify.profiles`) to the raw rows
-above the highest `_raw_id` already de-identified, joined to the vault for surrogates and to the
+above the highest `_raw_id` already de-identified, joined to per-column surrogate maps and to the
 redacted free text. DuckDB allows a transaction to write to one attached database only, so each
 table takes two short ones: first the vault (new surrogates: idempotent, harmless if the second
-fails), then the warehouse (rows and the `dq.deid_runs` record together).
+fails; it also leaves a temp map value -> surrogate of the batch's distinct values per column, so
+the vault is joined once per column), then the warehouse (rows and the `dq.deid_runs` record
+together). The maps live in the connection's in-memory temp catalog and are dropped at the end.
 
 Messages and the returned dict carry table and column names and counts, never values.
 """
@@ -248,36 +250,83 @@ def deidentify_table(
             "needs_expert_determination": needs_expert_determination(contract, options),
         }
 
-    # 1. Vault transaction: surrogates for every unseen identifier of the new rows.
+    # 1. Vault transaction: surrogates for every unseen identifier of the new rows, and per column a
+    # temp map (value -> surrogate) of the batch's distinct values that the insert joins instead of
+    # the vault, so each column meets the vault in one join.
     new_surrogates = 0
     surrogate_cols = [c for c in contract.columns if c.deid == "surrogate"]
     shift_key = date_shift_key_column(contract) if shift else None
+    maps = {col.name: f"_sg_{table}_{i}" for i, col in enumerate(surrogate_cols)}
+    shift_map = f"_sg_{table}_date_shift"
     if rows_in and (surrogate_cols or shift_key):
         con.execute("begin transaction")
         try:
             vault.ensure_vault(con)
             for col in surrogate_cols:
-                new_surrogates += vault.issue_surrogates(
+                new_surrogates += vault.surrogate_map(
                     con,
                     col.surrogate_namespace or "",
                     f"select {ident(col.name)} as v from {raw} r where {where}",
+                    maps[col.name],
                     label=f"{table}.{col.name}",
                 )
             if shift_key is not None:
                 key = vault.date_shift_source_sql(
                     shift_key.surrogate_namespace or "", f"r.{ident(shift_key.name)}"
                 )
-                new_surrogates += vault.issue_surrogates(
-                    con, "date_shift", f"select {key} as v from {raw} r where {where}", label=table
+                new_surrogates += vault.surrogate_map(
+                    con,
+                    "date_shift",
+                    f"select {key} as v from {raw} r where {where}",
+                    shift_map,
+                    label=table,
                 )
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
+    try:
+        return _insert_rows(
+            con,
+            contract,
+            options,
+            text_redactor,
+            raw=raw,
+            where=where,
+            rows_in=rows_in,
+            wholesale_texts=sum(int(n) for n in counts[1:]) if whole_text and text_redactor else 0,
+            whole_text=whole_text,
+            shift=shift,
+            maps=maps,
+            shift_map=shift_map if shift_key is not None else None,
+            new_surrogates=new_surrogates,
+        )
+    finally:
+        for name in [*maps.values(), shift_map]:
+            con.execute(f"drop table if exists temp.{ident(name)}")
 
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    options: ProfileOptions,
+    text_redactor: TextRedactor | None,
+    *,
+    raw: str,
+    where: str,
+    rows_in: int,
+    wholesale_texts: int,
+    whole_text: bool,
+    shift: bool,
+    maps: dict[str, str],
+    shift_map: str | None,
+    new_surrogates: int,
+) -> dict[str, Any]:
+    """Steps 2 and 3 of `deidentify_table`: free text, then the rows and their run record."""
+    table = contract.table
     # 2. Free text, outside any transaction (it may be slow); joined back by _raw_id.
     # Texts redacted wholesale are counted like the redactor would count them: the non-null ones.
-    texts_redacted = sum(int(n) for n in counts[1:]) if whole_text and text_redactor else 0
+    texts_redacted = wholesale_texts
     select: list[str] = []
     joins: list[str] = []
     registered: list[str] = []
@@ -288,7 +337,7 @@ def deidentify_table(
             select.append(f"{expr} as {ident(out)}")
         if col.deid == "surrogate":
             joins.append(
-                f"left join {vault.surrogate_lookup_sql(col.surrogate_namespace or '')} "
+                f"left join temp.{ident(maps[col.name])} "
                 f"sg_{col.name} on sg_{col.name}.source_value = "
                 f"{vault.normalized_value_sql('r.' + ident(col.name))}"
             )
@@ -304,13 +353,12 @@ def deidentify_table(
                 f"left join (select null::bigint as _raw_id, null::varchar as redacted) "
                 f"ft_{col.name} on false"
             )
-    if shift_key is not None:
+    shift_key = date_shift_key_column(contract) if shift else None
+    if shift_key is not None and shift_map is not None:
         key = vault.date_shift_source_sql(
             shift_key.surrogate_namespace or "", f"r.{ident(shift_key.name)}"
         )
-        joins.append(
-            f"left join {vault.surrogate_lookup_sql('date_shift')} ds on ds.source_value = {key}"
-        )
+        joins.append(f"left join temp.{ident(shift_map)} ds on ds.source_value = {key}")
     select += [f"{expr} as {ident(name)}" for name, expr in lineage_sql(contract, options.profile)]
 
     # 3. Warehouse transaction: the rows and their run record together.

@@ -106,6 +106,91 @@ def _namespace_sql(namespace: str) -> str:
     return "'" + namespace.replace("'", "") + "'"
 
 
+def surrogate_map(
+    con: duckdb.DuckDBPyConnection,
+    namespace: str,
+    source_sql: str,
+    map_table: str,
+    *,
+    label: str = "",
+) -> int:
+    """Map every distinct value of `source_sql` to its surrogate, issuing the unseen ones.
+
+    Creates `temp.<map_table>(source_value, surrogate, is_new)` with one row per distinct
+    normalized non-null value. One left join against the namespace finds the known surrogates and
+    draws candidates for the rest in the same statement, so the vault is joined once per column:
+    the caller joins its rows to this (batch-sized, in-memory) map instead of the vault again.
+    A candidate that collides (astronomically rare with 64 random bits) with another candidate or
+    with any surrogate of the namespace is redrawn; then the new pairs are inserted in one
+    statement. Run it inside a transaction on the vault, so the checks and the insert see the
+    same vault; the caller drops the map.
+
+    Args:
+        con: connection with `vault` attached.
+        namespace: surrogate namespace (`patient`, `encounter`, ...).
+        source_sql: a query returning the identifiers in its first column, named `v` (e.g. `select
+            mrn as v from phi.raw.patients where _raw_id > 10`).
+        map_table: name of the temp table to create (replaced if it exists).
+        label: `table.column` for error messages (never a value).
+
+    Returns:
+        The number of new surrogates.
+    """
+    prefix = _prefix(namespace)
+    ensure_vault(con)
+    ns = _namespace_sql(namespace)
+    new_map = f"temp.{ident(map_table)}"
+    con.execute(
+        f"""
+        create or replace temp table {ident(map_table)} as
+        select s.v as source_value,
+            case when t.surrogate is null then ? || {RANDOM_HEX_SQL} else t.surrogate end
+                as surrogate,
+            t.surrogate is null as is_new
+        from (select distinct {normalized_value_sql("v")} as v from ({source_sql})) s
+        left join (
+            select source_value, surrogate from {VAULT_TABLE} where namespace = {ns}
+        ) t on t.source_value = s.v
+        where s.v is not null
+        """,
+        [prefix],
+    )
+    for _attempt in range(MAX_ATTEMPTS):
+        clashes = _clashing_candidates(con, new_map, ns)
+        if clashes == 0:
+            break
+        log.warning("vault: %d surrogate collisions in namespace %s, redrawing", clashes, namespace)
+        # Redraw every candidate involved in a clash (both sides of a duplicate pair).
+        con.execute(
+            f"""
+            update {new_map} n set surrogate = ? || {RANDOM_HEX_SQL}
+            where n.is_new and n.surrogate in (
+                select surrogate from {new_map} where is_new
+                group by surrogate having count(*) > 1
+                union all
+                select surrogate from {VAULT_TABLE} where namespace = {ns}
+            )
+            """,
+            [prefix],
+        )
+    else:
+        raise VaultError(f"vault: could not draw unique surrogates for {label or namespace}")
+    try:
+        inserted = con.execute(
+            f"""
+            insert into {VAULT_TABLE} (namespace, source_value, surrogate, created_at)
+            select {ns}, source_value, surrogate, now()::timestamp from {new_map} where is_new
+            """
+        ).fetchone()
+    except duckdb.ConstraintException:
+        # DuckDB's message quotes the offending value, i.e. the identifier: keep it out of
+        # tracebacks.
+        raise VaultError(
+            f"vault: constraint violated while issuing surrogates for {label or namespace}"
+        ) from None
+    return int(inserted[0]) if inserted else 0
+
+
 def issue_surrogates(
     con: duckdb.DuckDBPyConnection,
     namespace: str,
@@ -115,83 +200,21 @@ def issue_surrogates(
 ) -> int:
     """Give every unseen value of `source_sql` a random surrogate in `namespace`.
 
-    One statement collects the unseen distinct values and draws their candidates; a collision
-    (astronomically rare with 64 random bits) with another candidate or an existing surrogate of the
-    namespace is redrawn; then one insert. Callers run this inside a transaction, so the checks and
-    the insert see the same vault.
-
-    Args:
-        con: connection with `vault` attached.
-        namespace: surrogate namespace (`patient`, `encounter`, ...).
-        source_sql: a query returning the identifiers in its first column, named `v` (e.g. `select
-            mrn as v from phi.raw.patients where _raw_id > 10`).
-        label: `table.column` for error messages (never a value).
-
-    Returns:
-        The number of new surrogates.
+    `surrogate_map` without keeping the map. Args as there; returns the number of new surrogates.
     """
-    prefix = _prefix(namespace)
-    ensure_vault(con)
-    ns = _namespace_sql(namespace)
-    con.execute(
-        f"""
-        create or replace temp table _vault_new as
-        select s.v as source_value, ? || {RANDOM_HEX_SQL} as surrogate
-        from (select distinct {normalized_value_sql("v")} as v from ({source_sql})) s
-        where s.v is not null
-          and not exists (
-              select 1 from {VAULT_TABLE} t where t.namespace = {ns} and t.source_value = s.v
-          )
-        """,
-        [prefix],
-    )
     try:
-        for _attempt in range(MAX_ATTEMPTS):
-            clashes = _clashing_candidates(con, ns)
-            if clashes == 0:
-                break
-            log.warning(
-                "vault: %d surrogate collisions in namespace %s, redrawing", clashes, namespace
-            )
-            # Redraw every candidate involved in a clash (both sides of a duplicate pair).
-            con.execute(
-                f"""
-                update temp._vault_new n set surrogate = ? || {RANDOM_HEX_SQL}
-                where n.surrogate in (
-                    select surrogate from temp._vault_new group by surrogate having count(*) > 1
-                    union all
-                    select surrogate from {VAULT_TABLE} where namespace = {ns}
-                )
-                """,
-                [prefix],
-            )
-        else:
-            raise VaultError(f"vault: could not draw unique surrogates for {label or namespace}")
-        try:
-            inserted = con.execute(
-                f"""
-                insert into {VAULT_TABLE} (namespace, source_value, surrogate, created_at)
-                select {ns}, source_value, surrogate, now()::timestamp from temp._vault_new
-                """
-            ).fetchone()
-        except duckdb.ConstraintException:
-            # DuckDB's message quotes the offending value, i.e. the identifier: keep it out of
-            # tracebacks.
-            raise VaultError(
-                f"vault: constraint violated while issuing surrogates for {label or namespace}"
-            ) from None
+        return surrogate_map(con, namespace, source_sql, "_vault_new", label=label)
     finally:
         con.execute("drop table if exists temp._vault_new")
-    return int(inserted[0]) if inserted else 0
 
 
-def _clashing_candidates(con: duckdb.DuckDBPyConnection, ns: str) -> int:
-    """Candidates whose surrogate repeats within the batch or exists in the namespace already."""
+def _clashing_candidates(con: duckdb.DuckDBPyConnection, new_map: str, ns: str) -> int:
+    """New candidates whose surrogate repeats among them or exists in the namespace already."""
     row = con.execute(
         f"""
-        select (select count(*) - count(distinct surrogate) from temp._vault_new)
-             + (select count(*) from temp._vault_new n
-                where n.surrogate in (
+        select (select count(*) - count(distinct surrogate) from {new_map} where is_new)
+             + (select count(*) from {new_map} n
+                where n.is_new and n.surrogate in (
                     select surrogate from {VAULT_TABLE} where namespace = {ns}
                 ))
         """

@@ -252,6 +252,23 @@ def test_incremental_second_run_only_processes_new_rows(con):
     assert rows[2]["patient_key"] == keys[1]
 
 
+def test_surrogate_maps_are_dropped_and_match_the_vault(con):
+    insert_raw(con, CONTRACTS["notes"], [NOTE, {**NOTE, "note_id": "N2", "mrn": "MRN0000777"}], 1)
+    deidentify_table(con, CONTRACTS["notes"], "safe_harbor", date_shift=True)
+    temp = con.execute(
+        "select table_name from duckdb_tables() where temporary and table_name like '_sg_%'"
+    ).fetchall()
+    assert temp == []
+    pairs = con.execute(
+        """
+        select r.mrn, d.patient_key, v.surrogate
+        from wh.deid.notes d join phi.raw.notes r using (_raw_id)
+        left join vault.surrogates v on v.namespace = 'patient' and v.source_value = r.mrn
+        """
+    ).fetchall()
+    assert len(pairs) == 2 and all(key == surrogate for _, key, surrogate in pairs)
+
+
 def test_profile_change_on_a_built_table_is_refused(con):
     insert_raw(con, CONTRACTS["patients"], [PATIENT], 1)
     deidentify_table(con, CONTRACTS["patients"], "limited")

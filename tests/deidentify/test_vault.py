@@ -206,3 +206,22 @@ def test_collision_with_an_existing_surrogate_is_redrawn(settings, monkeypatch):
     assert vault.check_unique(con) == []
     con.close()
     assert surrogates == [f"P{i:016d}" for i in range(3)]
+
+
+def test_surrogate_map_covers_every_batch_value_and_issues_only_unseen_ones(settings):
+    con = phi_connection(settings, with_vault=True)
+    _issue(con, MRNS[:2])
+    known = _mapping(con)
+    con.execute("create or replace temp table src(mrn varchar)")
+    con.executemany("insert into src values (?)", [[v] for v in [*MRNS, MRNS[0], " ", None]])
+    new = vault.surrogate_map(con, "patient", "select mrn as v from src", "_map", label="t.mrn")
+    rows = con.execute("select source_value, surrogate, is_new from temp._map").fetchall()
+    after = _mapping(con)
+    con.close()
+    assert new == 1
+    assert sorted(r[0] for r in rows) == sorted(MRNS)  # distinct, NULL and blank left out
+    for value, surrogate, is_new in rows:
+        assert surrogate == after[value]
+        assert is_new == (value not in known)
+        if value in known:
+            assert surrogate == known[value]
