@@ -110,7 +110,12 @@ def zip3_sql(src: str, profile: str) -> str:
     fixed = f"(case when length({digits}) in (4, 8) then '0' || {digits} else {digits} end)"
     zip3 = f"(case when length({fixed}) >= 5 then substr({fixed}, 1, 3) end)"
     if profile == "safe_harbor":
-        return f"(case when {zip3} in ({_restricted_list_sql()}) then '000' else {zip3} end)"
+        # list_contains, not IN: DuckDB turns a long IN list into a mark join whose condition
+        # re-evaluates the regexp chain per row (3.5 s per million ZIPs against 0.2 s).
+        return (
+            f"(case when list_contains([{_restricted_list_sql()}], {zip3}) then '000' "
+            f"else {zip3} end)"
+        )
     return zip3
 
 

@@ -15,7 +15,7 @@ import pytest
 from data_contracts.contract import Contract, ContractError, load_contracts
 from deidentify.profiles import ident
 from deidentify.run import deidentify_all
-from deidentify.structured import DeidError, deidentify_table
+from deidentify.structured import DeidError, deidentify_table, redact_everything
 from pipelines.lib.duck import phi_connection
 from pipelines.lib.settings import get_settings
 
@@ -191,6 +191,15 @@ def test_text_redactor_is_batched_and_joined_by_raw_id(con):
     ]
 
 
+def test_redact_everything_is_applied_in_sql_with_the_same_outputs_and_counts(con):
+    rows = [NOTE, {**NOTE, "note_id": "N2", "note_text": None}, {**NOTE, "note_id": "N3"}]
+    insert_raw(con, CONTRACTS["notes"], rows, 10)
+    result = deidentify_table(con, CONTRACTS["notes"], "limited", redact_everything)
+    assert result["texts_redacted"] == 2  # as the Python redactor counted them: non-null texts
+    assert [r["note_text"] for r in deid_rows(con, "notes")] == ["[REDACTED]", None, "[REDACTED]"]
+    assert deidentify_table(con, CONTRACTS["notes"], "limited", redact_everything)["rows_in"] == 0
+
+
 def test_safe_harbor_event_time_is_year_only(con):
     insert_raw(con, CONTRACTS["notes"], [NOTE], 1)
     deidentify_table(con, CONTRACTS["notes"], "safe_harbor")
@@ -241,6 +250,23 @@ def test_incremental_second_run_only_processes_new_rows(con):
     rows = deid_rows(con, "patients")
     assert [r["_raw_id"] for r in rows] == [1, 2, 3, 4]
     assert rows[2]["patient_key"] == keys[1]
+
+
+def test_surrogate_maps_are_dropped_and_match_the_vault(con):
+    insert_raw(con, CONTRACTS["notes"], [NOTE, {**NOTE, "note_id": "N2", "mrn": "MRN0000777"}], 1)
+    deidentify_table(con, CONTRACTS["notes"], "safe_harbor", date_shift=True)
+    temp = con.execute(
+        "select table_name from duckdb_tables() where temporary and table_name like '_sg_%'"
+    ).fetchall()
+    assert temp == []
+    pairs = con.execute(
+        """
+        select r.mrn, d.patient_key, v.surrogate
+        from wh.deid.notes d join phi.raw.notes r using (_raw_id)
+        left join vault.surrogates v on v.namespace = 'patient' and v.source_value = r.mrn
+        """
+    ).fetchall()
+    assert len(pairs) == 2 and all(key == surrogate for _, key, surrogate in pairs)
 
 
 def test_profile_change_on_a_built_table_is_refused(con):

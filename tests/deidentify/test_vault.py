@@ -134,3 +134,94 @@ def test_unknown_namespace_is_rejected(settings):
     with pytest.raises(vault.VaultError):
         _issue(con, MRNS, "nonsense")
     con.close()
+
+
+LEGACY_DDL = """
+create table vault.surrogates (
+    namespace varchar not null,
+    source_value varchar not null,
+    surrogate varchar not null,
+    created_at timestamp not null,
+    primary key (namespace, source_value),
+    unique (surrogate)
+)
+"""
+
+
+def _constraints(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select constraint_type from duckdb_constraints() where database_name = 'vault' "
+        "and table_name = 'surrogates' and constraint_type in ('PRIMARY KEY', 'UNIQUE')"
+    ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def test_legacy_vault_is_rebuilt_without_indexes_keeping_every_row(settings):
+    con = phi_connection(settings, with_vault=True)
+    con.execute(LEGACY_DDL)
+    con.execute(
+        "insert into vault.surrogates values "
+        "('patient', 'MRN00001234', 'P0000000000000001', timestamp '2026-01-02 03:04:05'), "
+        "('member', 'MEM00077', 'M0000000000000002', timestamp '2026-01-03 03:04:05')"
+    )
+    before = con.execute("select * from vault.surrogates order by all").fetchall()
+    assert _constraints(con) == ["PRIMARY KEY", "UNIQUE"]
+    con.close()
+    con = phi_connection(settings, with_vault=True)
+    assert _issue(con, MRNS) == 2  # MRNS[0] keeps its old surrogate
+    assert _constraints(con) == []
+    rows = con.execute("select * from vault.surrogates order by all").fetchall()
+    assert set(before) <= set(rows)
+    assert _mapping(con)["MRN00001234"] == "P0000000000000001"
+    assert vault.check_unique(con) == []
+    con.close()
+
+
+def test_check_unique_names_the_broken_namespace_only(settings):
+    con = phi_connection(settings, with_vault=True)
+    _issue(con, MRNS)
+    _issue(con, ["MEM00077"], "member")
+    assert vault.check_unique(con) == []
+    # What the dropped PRIMARY KEY used to refuse: a second surrogate for a known value.
+    con.execute(
+        "insert into vault.surrogates values ('patient', ?, 'P1111111111111111', now())",
+        [MRNS[0]],
+    )
+    broken = vault.check_unique(con)
+    con.close()
+    assert broken == ["patient"]
+    assert all(m not in str(broken) for m in MRNS)
+
+
+def test_collision_with_an_existing_surrogate_is_redrawn(settings, monkeypatch):
+    # Three possible surrogates: the third value can only get the one the vault has not used yet.
+    monkeypatch.setattr(vault, "MAX_ATTEMPTS", 60)
+    monkeypatch.setattr(
+        vault, "RANDOM_HEX_SQL", "lpad(floor(random() * 3)::integer::varchar, 16, '0')"
+    )
+    con = phi_connection(settings, with_vault=True)
+    for mrn in MRNS:
+        assert _issue(con, [mrn]) == 1
+    surrogates = sorted(_mapping(con).values())
+    assert vault.check_unique(con) == []
+    con.close()
+    assert surrogates == [f"P{i:016d}" for i in range(3)]
+
+
+def test_surrogate_map_covers_every_batch_value_and_issues_only_unseen_ones(settings):
+    con = phi_connection(settings, with_vault=True)
+    _issue(con, MRNS[:2])
+    known = _mapping(con)
+    con.execute("create or replace temp table src(mrn varchar)")
+    con.executemany("insert into src values (?)", [[v] for v in [*MRNS, MRNS[0], " ", None]])
+    new = vault.surrogate_map(con, "patient", "select mrn as v from src", "_map", label="t.mrn")
+    rows = con.execute("select source_value, surrogate, is_new from temp._map").fetchall()
+    after = _mapping(con)
+    con.close()
+    assert new == 1
+    assert sorted(r[0] for r in rows) == sorted(MRNS)  # distinct, NULL and blank left out
+    for value, surrogate, is_new in rows:
+        assert surrogate == after[value]
+        assert is_new == (value not in known)
+        if value in known:
+            assert surrogate == known[value]
