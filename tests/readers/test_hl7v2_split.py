@@ -268,10 +268,13 @@ def test_split_path_reads_as_python_hl7(text: str) -> None:
 
 
 def test_generated_messages_mostly_take_the_split_path() -> None:
-    """The generator above must exercise the split path, not only the python-hl7 fallback."""
+    """The generator above must exercise the split path, not only the python-hl7 fallback.
+
+    Derandomized: a fixed set of examples, so the share is the same on every run.
+    """
     taken = []
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)
     @given(text=hl7_messages())
     def count(text: str) -> None:
         taken.append(_paths_agree(text))
