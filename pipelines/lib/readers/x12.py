@@ -136,19 +136,40 @@ def tokenize(text: str, start: int, delims: Delimiters) -> list[Segment]:
     that is a single line it is the 1-based segment position instead (the only way to point at a
     record).
     """
-    has_newlines = "\n" in text
+    terminator, element = delims.terminator, delims.element
+    body = text[start:]
+    pieces = body.split(terminator)
     line = text.count("\n", 0, start) + 1
-    # A newline used as the terminator itself is consumed by the split: count it back.
-    per_segment = 1 if delims.terminator == "\n" else 0
-    segments = []
-    ordinal = 0
-    for piece in text[start:].split(delims.terminator):
+    segments: list[Segment] = []
+    append = segments.append
+    if "\n" not in text:
+        # One line: the segment position stands in for the line.
+        for piece in pieces:
+            stripped = piece.strip()
+            if stripped:
+                append(Segment(stripped.split(element), len(segments) + 1, stripped))
+        return segments
+    newlines = body.count("\n")
+    if (
+        terminator != "\n"
+        and newlines == body.count(terminator + "\n")
+        and (newlines == len(pieces) - 1 or (newlines == len(pieces) - 2 and pieces[-1] == ""))
+    ):
+        # The usual layout: every terminator (but perhaps a final one) is followed by one newline
+        # and there are no others, so piece k starts on line `line + k` without counting.
+        for k, piece in enumerate(pieces, start=line):
+            stripped = piece.strip()
+            if stripped:
+                append(Segment(stripped.split(element), k, stripped))
+        return segments
+    # Any other layout: count the newlines of every piece. A newline used as the terminator
+    # itself is consumed by the split: count it back.
+    per_segment = 1 if terminator == "\n" else 0
+    for piece in pieces:
         stripped = piece.strip()
         if stripped:
-            ordinal += 1
             lead = len(piece) - len(piece.lstrip())
-            seg_line = line + piece.count("\n", 0, lead) if has_newlines else ordinal
-            segments.append(Segment(stripped.split(delims.element), seg_line, stripped))
+            append(Segment(stripped.split(element), line + piece.count("\n", 0, lead), stripped))
         line += piece.count("\n") + per_segment
     return segments
 
