@@ -15,9 +15,11 @@ Reject.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from pipelines.lib.readers.base import (
@@ -33,6 +35,21 @@ from pipelines.lib.readers.base import (
 # ISA01..ISA16 are fixed width: a wrong width means the delimiters cannot be trusted.
 ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 _SEGMENT_ID = re.compile(r"^[A-Z0-9]{2,3}$")
+# The answer of _SEGMENT_ID per identifier seen (a file repeats a few dozen IDs); bounded so that a
+# file of junk cannot grow it without end.
+_VALID_IDS: dict[str, bool] = {}
+
+
+def _valid_id(sid: str) -> bool:
+    """Whether `sid` is a segment identifier (2-3 upper-case letters or digits)."""
+    valid = _VALID_IDS.get(sid)
+    if valid is None:
+        valid = _SEGMENT_ID.match(sid) is not None
+        if len(_VALID_IDS) < 4096:
+            _VALID_IDS[sid] = valid
+    return valid
+
+
 PARENT_TABLE = {
     "claims": "claims",
     "claim_lines": "claims",
@@ -42,6 +59,8 @@ PARENT_TABLE = {
 CHILD_TABLE = {"claims": "claim_lines", "remits": "remit_adjustments"}
 TRANSACTION = {"claims": "837", "remits": "835"}
 RECORD_SEGMENT = {"claims": "CLM", "remits": "CLP"}
+# Segments that close a CLP loop or are read whatever loop they are in (835).
+_CLP_BREAKS = frozenset({"LX", "SE", "PLB", "BPR", "TRN", "CLP"})
 CLAIM_TYPES = {"005010X223": "institutional", "005010X222": "professional"}
 
 
@@ -144,11 +163,8 @@ def tokenize(text: str, start: int, delims: Delimiters) -> list[Segment]:
     append = segments.append
     if "\n" not in text:
         # One line: the segment position stands in for the line.
-        for piece in pieces:
-            stripped = piece.strip()
-            if stripped:
-                append(Segment(stripped.split(element), len(segments) + 1, stripped))
-        return segments
+        texts = [t for t in map(str.strip, pieces) if t]
+        return [Segment(t.split(element), k, t) for k, t in enumerate(texts, start=1)]
     newlines = body.count("\n")
     if (
         terminator != "\n"
@@ -157,11 +173,8 @@ def tokenize(text: str, start: int, delims: Delimiters) -> list[Segment]:
     ):
         # The usual layout: every terminator (but perhaps a final one) is followed by one newline
         # and there are no others, so piece k starts on line `line + k` without counting.
-        for k, piece in enumerate(pieces, start=line):
-            stripped = piece.strip()
-            if stripped:
-                append(Segment(stripped.split(element), k, stripped))
-        return segments
+        texts = map(str.strip, pieces)
+        return [Segment(t.split(element), k, t) for k, t in enumerate(texts, start=line) if t]
     # Any other layout: count the newlines of every piece. A newline used as the terminator
     # itself is consumed by the split: count it back.
     per_segment = 1 if terminator == "\n" else 0
@@ -209,9 +222,10 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
                 _fail(ts, reason)
         interchange = []
 
+    valid_ids = _VALID_IDS
     for seg in segments:
-        sid = seg.id
-        if not _SEGMENT_ID.match(sid):
+        sid = seg.elements[0]
+        if not (valid_ids.get(sid) or _valid_id(sid)):
             if current is not None:
                 position = len(current.segments) + 1
                 _fail(
@@ -310,6 +324,7 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
     return sets
 
 
+@lru_cache(maxsize=4096)
 def x12_date(value: str | None) -> str | None:
     """CCYYMMDD -> YYYY-MM-DD; anything else unchanged (the casting step quarantines it)."""
     if not value:
@@ -395,7 +410,10 @@ class _Records:
 
 
 def _raw(segments: list[Segment], terminator: str = "~") -> str:
-    return "".join(s.text + terminator + "\n" for s in segments)
+    if not segments:
+        return ""
+    end = terminator + "\n"
+    return end.join([s.text for s in segments]) + end
 
 
 def _reject_set(ts: TransactionSet, records: _Records, reason: str, record_id: str) -> None:
@@ -428,6 +446,9 @@ def _parse_837(ts: TransactionSet, records: _Records, delims: Delimiters) -> Non
     patient: dict[str, str | None] = {}
     loop = None
     claim: dict | None = None
+    claim_segments: list[Segment] = []
+    line_row: dict[str, str | None] | None = None
+    line_segments: list[Segment] | None = None
 
     def close_claim() -> None:
         nonlocal claim
@@ -453,7 +474,7 @@ def _parse_837(ts: TransactionSet, records: _Records, delims: Delimiters) -> Non
         claim = None
 
     for seg in ts.segments:
-        sid = seg.id
+        sid = seg.elements[0]
         if sid in ("HL", "SE"):
             close_claim()
             level = seg.el(3)
@@ -492,51 +513,56 @@ def _parse_837(ts: TransactionSet, records: _Records, delims: Delimiters) -> Non
                 "principal_diagnosis": None,
             }
             claim = {"row": row, "segments": [seg], "lines": [], "svc_from": None, "svc_to": None}
+            # The claim's lists and its current service line, held in locals: most segments of
+            # a file are claim-body segments, and this loop is the reader's hot path.
+            claim_segments, line_row, line_segments = claim["segments"], None, None
             continue
         if claim is not None:
-            claim["segments"].append(seg)
-            lines = claim["lines"]
+            claim_segments.append(seg)
             if sid == "LX":
                 line_row = {
                     "interchange_control_number": ts.icn,
                     "line_number": seg.el(1),
                     "service_date": None,
                 }
-                lines.append((line_row, seg.line, [seg]))
-            elif lines and sid not in ("CLM",):
-                lines[-1][2].append(seg)
+                line_segments = [seg]
+                claim["lines"].append((line_row, seg.line, line_segments))
+                continue
+            if line_segments is not None:
+                line_segments.append(seg)
             if sid == "DTP":
-                start, end = _period(seg.el(2), seg.el(3))
-                if seg.el(1) == "434":
-                    claim["row"]["statement_from_date"] = start
-                    claim["row"]["statement_to_date"] = end
-                elif seg.el(1) == "472":
-                    if lines:
-                        lines[-1][0]["service_date"] = start
+                qualifier = seg.el(1)
+                if qualifier == "434":
+                    row = claim["row"]
+                    row["statement_from_date"], row["statement_to_date"] = _period(
+                        seg.el(2), seg.el(3)
+                    )
+                elif qualifier == "472":
+                    start, end = _period(seg.el(2), seg.el(3))
+                    if line_row is not None:
+                        line_row["service_date"] = start
                     else:
                         claim["svc_from"], claim["svc_to"] = start, end
+            elif sid == "SV2":
+                if line_row is not None:
+                    proc = (seg.el(2) or "").split(comp)
+                    line_row["revenue_code"] = seg.el(1)
+                    line_row["procedure_code"] = proc[1] if len(proc) > 1 else None
+                    line_row["line_charge_amount"] = seg.el(3)
+                    line_row["units"] = seg.el(5)
+            elif sid == "SV1":
+                if line_row is not None:
+                    proc = (seg.el(1) or "").split(comp)
+                    line_row["revenue_code"] = None
+                    line_row["procedure_code"] = proc[1] if len(proc) > 1 else None
+                    line_row["line_charge_amount"] = seg.el(2)
+                    line_row["units"] = seg.el(4)
             elif sid == "HI" and not claim["row"]["principal_diagnosis"]:
                 for element in seg.elements[1:]:
                     parts = element.split(comp)
                     if parts[0] in ("ABK", "BK") and len(parts) > 1:
                         claim["row"]["principal_diagnosis"] = parts[1] or None
                         break
-            elif sid == "SV1" and lines:
-                proc = (seg.el(1) or "").split(comp)
-                lines[-1][0].update(
-                    revenue_code=None,
-                    procedure_code=proc[1] if len(proc) > 1 else None,
-                    line_charge_amount=seg.el(2),
-                    units=seg.el(4),
-                )
-            elif sid == "SV2" and lines:
-                proc = (seg.el(2) or "").split(comp)
-                lines[-1][0].update(
-                    revenue_code=seg.el(1),
-                    procedure_code=proc[1] if len(proc) > 1 else None,
-                    line_charge_amount=seg.el(3),
-                    units=seg.el(5),
-                )
             continue
         # Outside a claim: 2010AA billing provider, 2010BA subscriber, 2010BB payer, 2010CA patient.
         if sid == "NM1":
@@ -567,8 +593,12 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
 
     def adjustment(level: str, cas: Segment, target: dict) -> None:
         group = cas.el(1)
-        for k in range(2, 20, 3):
-            reason, amount = cas.el(k), cas.el(k + 1)
+        elements = cas.elements
+        n = len(elements)
+        # CAS02/03, 05/06, ... 17/18, read as Segment.el reads them (stripped, empty is None).
+        for k in range(2, min(n, 20), 3):
+            reason = elements[k].strip() or None
+            amount = (elements[k + 1].strip() or None) if k + 1 < n else None
             if reason is None and amount is None:
                 continue
             target["seq"] += 1
@@ -590,8 +620,20 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
             records.add(clp["row"], clp["segments"], clp["children"])
             clp = None
 
+    clp_segments: list[Segment] = []
     for seg in ts.segments:
-        sid = seg.id
+        sid = seg.elements[0]
+        if clp is not None and sid not in _CLP_BREAKS:
+            # The body of a CLP loop (most segments of a file): only these three matter.
+            clp_segments.append(seg)
+            if sid == "CAS":
+                adjustment("line" if clp["in_line"] else "claim", seg, clp)
+            elif sid == "SVC":
+                clp["in_line"] = True
+            elif sid == "NM1" and seg.el(1) == "QC":
+                clp["row"]["patient_name"] = _name(seg)
+                clp["row"]["member_id"] = seg.el(9)
+            continue
         if sid in ("LX", "SE", "PLB"):
             close_clp()
         if sid == "BPR":
@@ -640,6 +682,7 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
                 "claim_id": seg.el(1),
                 "in_line": False,
             }
+            clp_segments = clp["segments"]
             continue
         elif sid == "PLB":
             # PLB03-2 (the reference) often carries a patient account number: it is not read.
@@ -693,6 +736,19 @@ def read_x12(path: Path, table: str, *, strict_segment_count: bool = True) -> Re
     """
     if table not in PARENT_TABLE:
         raise ValueError(f"read_x12 reads claims or remits, not {table!r}")
+    # Every segment of the file stays alive until the tables are built: millions of young lists
+    # that the cyclic garbage collector would traverse again and again (half of the read time).
+    # The reader makes no reference cycles worth collecting, so the collector pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_x12(path, table, strict_segment_count)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_x12(path: Path, table: str, strict_segment_count: bool) -> ReadResult:
     parent = PARENT_TABLE[table]
     child = CHILD_TABLE[parent]
     path = Path(path)
