@@ -89,10 +89,10 @@ class Segment:
 
     def el(self, n: int) -> str | None:
         """Element n (1-based, as in `CLM01`), None when absent or empty."""
-        if n < len(self.elements):
-            value = self.elements[n].strip()
-            return value or None
-        return None
+        try:
+            return self.elements[n].strip() or None
+        except IndexError:
+            return None
 
 
 @dataclass
@@ -398,15 +398,13 @@ class _Records:
         del self.child_rows[c:], self.child_lines[c:], self.child_hashes[c:]
 
     def add(self, row: dict[str, str | None], segments: list[Segment], children: list) -> None:
-        raw = _raw(segments, self.term)
-        digest = row_hash(raw)
         self.rows.append(row)
         self.lines.append(segments[0].line)
-        self.hashes.append(digest)
-        for child_row, child_line, child_raw in children:
-            self.child_rows.append(child_row)
-            self.child_lines.append(child_line)
-            self.child_hashes.append(row_hash(child_raw))
+        self.hashes.append(row_hash(_raw(segments, self.term)))
+        if children:
+            self.child_rows.extend([child[0] for child in children])
+            self.child_lines.extend([child[1] for child in children])
+            self.child_hashes.extend([row_hash(child[2]) for child in children])
 
 
 def _raw(segments: list[Segment], terminator: str = "~") -> str:
