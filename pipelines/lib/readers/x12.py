@@ -225,8 +225,9 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
     valid_ids = _VALID_IDS
     for seg in segments:
         sid = seg.elements[0]
-        if not (valid_ids.get(sid) or _valid_id(sid)):
-            if current is not None:
+        if current is not None and sid not in ("ISA", "GS", "ST"):
+            # Inside a set (most segments): only the ID check and SE matter.
+            if not (valid_ids.get(sid) or _valid_id(sid)):
                 position = len(current.segments) + 1
                 _fail(
                     current,
@@ -235,6 +236,21 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
                 )
                 current.segments.append(seg)
                 continue
+            current.segments.append(seg)
+            if sid == "SE":
+                count = seg.el(1)
+                if seg.el(2) != current.segments[0].el(2):
+                    _fail(current, "SE02 control number does not match ST02")
+                elif strict_segment_count and not (
+                    count and count.isdigit() and int(count) == len(current.segments)
+                ):
+                    _fail(
+                        current,
+                        f"SE01 segment count does not match the {len(current.segments)} segments "
+                        "from ST to SE (segments lost or added in transit)",
+                    )
+                current = None
+            continue
         if sid == "ISA":
             if current is not None:
                 _fail(current, "ST without SE: the transaction set is truncated (next ISA found)")
@@ -266,22 +282,6 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
             sets.append(current)
             group.append(current)
             interchange.append(current)
-            continue
-        if current is not None:
-            current.segments.append(seg)
-            if sid == "SE":
-                count = seg.el(1)
-                if seg.el(2) != current.segments[0].el(2):
-                    _fail(current, "SE02 control number does not match ST02")
-                elif strict_segment_count and not (
-                    count and count.isdigit() and int(count) == len(current.segments)
-                ):
-                    _fail(
-                        current,
-                        f"SE01 segment count does not match the {len(current.segments)} segments "
-                        "from ST to SE (segments lost or added in transit)",
-                    )
-                current = None
             continue
         if sid == "GE":
             if gs is None:
