@@ -307,6 +307,45 @@ def test_newline_as_segment_terminator(tmp_path: Path) -> None:
     assert result.tables["claims"].column("_source_line").to_pylist() == [15, 25, 39]
 
 
+LAYOUTS = {
+    # every terminator ends a line (the tokenizer's no-counting path), with and without the last one
+    "lf": lambda text: text,
+    "lf, no newline after IEA": lambda text: text.rstrip("\n"),
+    "lines before ISA": lambda text: "\n\n" + text,
+    # any other layout counts newlines segment by segment
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "blank lines": lambda text: text.replace("~\nHL*", "~\n\nHL*"),
+    "two segments on a line": lambda text: text.replace("~\nREF*G2", "~REF*G2"),
+    "indented": lambda text: text.replace("~\nCLM*", "~\n  CLM*"),
+    "empty segment": lambda text: text.replace("~\nCLM*", "~\n~\nCLM*"),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_source_line_is_the_file_line_in_every_layout(tmp_path: Path, layout: str) -> None:
+    text = LAYOUTS[layout](x12_interchange([CLAIMS_837P]))
+    result = _claims(tmp_path, text, strict_segment_count=False)
+    assert result.rejects == []
+    claims = result.tables["claims"].to_pylist()
+    expected = [text[: text.index(f"CLM*{c['claim_id']}*")].count("\n") + 1 for c in claims]
+    assert [c["_source_line"] for c in claims] == expected
+    lines = result.tables["claim_lines"].to_pylist()
+    lx = [m.start() for m in re.finditer(r"LX\*", text)]
+    assert [ln["_source_line"] for ln in lines] == [text[:at].count("\n") + 1 for at in lx]
+    # The raw record is rebuilt from the segments, so the layout never changes a row hash.
+    reference = _claims(tmp_path, x12_interchange([CLAIMS_837P]), strict_segment_count=False)
+    for name in ("claims", "claim_lines"):
+        hashes = result.tables[name].column("_row_hash").to_pylist()
+        assert hashes == reference.tables[name].column("_row_hash").to_pylist()
+
+
+def test_single_line_file_after_a_blank_segment(tmp_path: Path) -> None:
+    # Empty segments (`~~`) are not segments: the position counts only the real ones.
+    text = x12_interchange([CLAIMS_837P], newline="").replace("~CLM*ACCT001", "~~CLM*ACCT001")
+    result = _claims(tmp_path, text)
+    assert result.tables["claims"].column("_source_line").to_pylist() == [15, 25, 39]
+
+
 def test_segments_outside_a_set_are_counted_and_rejected(tmp_path: Path) -> None:
     text = x12_interchange([CLAIMS_837P]).replace("ST*837*0001*005010X222A1~\n", "")
     result = _claims(tmp_path, text)

@@ -15,9 +15,11 @@ Reject.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from pipelines.lib.readers.base import (
@@ -33,6 +35,21 @@ from pipelines.lib.readers.base import (
 # ISA01..ISA16 are fixed width: a wrong width means the delimiters cannot be trusted.
 ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 _SEGMENT_ID = re.compile(r"^[A-Z0-9]{2,3}$")
+# The answer of _SEGMENT_ID per identifier seen (a file repeats a few dozen IDs); bounded so that a
+# file of junk cannot grow it without end.
+_VALID_IDS: dict[str, bool] = {}
+
+
+def _valid_id(sid: str) -> bool:
+    """Whether `sid` is a segment identifier (2-3 upper-case letters or digits)."""
+    valid = _VALID_IDS.get(sid)
+    if valid is None:
+        valid = _SEGMENT_ID.match(sid) is not None
+        if len(_VALID_IDS) < 4096:
+            _VALID_IDS[sid] = valid
+    return valid
+
+
 PARENT_TABLE = {
     "claims": "claims",
     "claim_lines": "claims",
@@ -42,6 +59,8 @@ PARENT_TABLE = {
 CHILD_TABLE = {"claims": "claim_lines", "remits": "remit_adjustments"}
 TRANSACTION = {"claims": "837", "remits": "835"}
 RECORD_SEGMENT = {"claims": "CLM", "remits": "CLP"}
+# Segments that close a CLP loop or are read whatever loop they are in (835).
+_CLP_BREAKS = frozenset({"LX", "SE", "PLB", "BPR", "TRN", "CLP"})
 CLAIM_TYPES = {"005010X223": "institutional", "005010X222": "professional"}
 
 
@@ -70,10 +89,10 @@ class Segment:
 
     def el(self, n: int) -> str | None:
         """Element n (1-based, as in `CLM01`), None when absent or empty."""
-        if n < len(self.elements):
-            value = self.elements[n].strip()
-            return value or None
-        return None
+        try:
+            return self.elements[n].strip() or None
+        except IndexError:
+            return None
 
 
 @dataclass
@@ -136,19 +155,34 @@ def tokenize(text: str, start: int, delims: Delimiters) -> list[Segment]:
     that is a single line it is the 1-based segment position instead (the only way to point at a
     record).
     """
-    has_newlines = "\n" in text
+    terminator, element = delims.terminator, delims.element
+    body = text[start:]
+    pieces = body.split(terminator)
     line = text.count("\n", 0, start) + 1
-    # A newline used as the terminator itself is consumed by the split: count it back.
-    per_segment = 1 if delims.terminator == "\n" else 0
-    segments = []
-    ordinal = 0
-    for piece in text[start:].split(delims.terminator):
+    segments: list[Segment] = []
+    append = segments.append
+    if "\n" not in text:
+        # One line: the segment position stands in for the line.
+        texts = [t for t in map(str.strip, pieces) if t]
+        return [Segment(t.split(element), k, t) for k, t in enumerate(texts, start=1)]
+    newlines = body.count("\n")
+    if (
+        terminator != "\n"
+        and newlines == body.count(terminator + "\n")
+        and (newlines == len(pieces) - 1 or (newlines == len(pieces) - 2 and pieces[-1] == ""))
+    ):
+        # The usual layout: every terminator (but perhaps a final one) is followed by one newline
+        # and there are no others, so piece k starts on line `line + k` without counting.
+        texts = map(str.strip, pieces)
+        return [Segment(t.split(element), k, t) for k, t in enumerate(texts, start=line) if t]
+    # Any other layout: count the newlines of every piece. A newline used as the terminator
+    # itself is consumed by the split: count it back.
+    per_segment = 1 if terminator == "\n" else 0
+    for piece in pieces:
         stripped = piece.strip()
         if stripped:
-            ordinal += 1
             lead = len(piece) - len(piece.lstrip())
-            seg_line = line + piece.count("\n", 0, lead) if has_newlines else ordinal
-            segments.append(Segment(stripped.split(delims.element), seg_line, stripped))
+            append(Segment(stripped.split(element), line + piece.count("\n", 0, lead), stripped))
         line += piece.count("\n") + per_segment
     return segments
 
@@ -188,10 +222,12 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
                 _fail(ts, reason)
         interchange = []
 
+    valid_ids = _VALID_IDS
     for seg in segments:
-        sid = seg.id
-        if not _SEGMENT_ID.match(sid):
-            if current is not None:
+        sid = seg.elements[0]
+        if current is not None and sid not in ("ISA", "GS", "ST"):
+            # Inside a set (most segments): only the ID check and SE matter.
+            if not (valid_ids.get(sid) or _valid_id(sid)):
                 position = len(current.segments) + 1
                 _fail(
                     current,
@@ -200,6 +236,21 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
                 )
                 current.segments.append(seg)
                 continue
+            current.segments.append(seg)
+            if sid == "SE":
+                count = seg.el(1)
+                if seg.el(2) != current.segments[0].el(2):
+                    _fail(current, "SE02 control number does not match ST02")
+                elif strict_segment_count and not (
+                    count and count.isdigit() and int(count) == len(current.segments)
+                ):
+                    _fail(
+                        current,
+                        f"SE01 segment count does not match the {len(current.segments)} segments "
+                        "from ST to SE (segments lost or added in transit)",
+                    )
+                current = None
+            continue
         if sid == "ISA":
             if current is not None:
                 _fail(current, "ST without SE: the transaction set is truncated (next ISA found)")
@@ -231,22 +282,6 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
             sets.append(current)
             group.append(current)
             interchange.append(current)
-            continue
-        if current is not None:
-            current.segments.append(seg)
-            if sid == "SE":
-                count = seg.el(1)
-                if seg.el(2) != current.segments[0].el(2):
-                    _fail(current, "SE02 control number does not match ST02")
-                elif strict_segment_count and not (
-                    count and count.isdigit() and int(count) == len(current.segments)
-                ):
-                    _fail(
-                        current,
-                        f"SE01 segment count does not match the {len(current.segments)} segments "
-                        "from ST to SE (segments lost or added in transit)",
-                    )
-                current = None
             continue
         if sid == "GE":
             if gs is None:
@@ -289,6 +324,7 @@ def split_sets(segments: list[Segment], strict_segment_count: bool) -> list[Tran
     return sets
 
 
+@lru_cache(maxsize=4096)
 def x12_date(value: str | None) -> str | None:
     """CCYYMMDD -> YYYY-MM-DD; anything else unchanged (the casting step quarantines it)."""
     if not value:
@@ -362,19 +398,20 @@ class _Records:
         del self.child_rows[c:], self.child_lines[c:], self.child_hashes[c:]
 
     def add(self, row: dict[str, str | None], segments: list[Segment], children: list) -> None:
-        raw = _raw(segments, self.term)
-        digest = row_hash(raw)
         self.rows.append(row)
         self.lines.append(segments[0].line)
-        self.hashes.append(digest)
-        for child_row, child_line, child_raw in children:
-            self.child_rows.append(child_row)
-            self.child_lines.append(child_line)
-            self.child_hashes.append(row_hash(child_raw))
+        self.hashes.append(row_hash(_raw(segments, self.term)))
+        if children:
+            self.child_rows.extend([child[0] for child in children])
+            self.child_lines.extend([child[1] for child in children])
+            self.child_hashes.extend([row_hash(child[2]) for child in children])
 
 
 def _raw(segments: list[Segment], terminator: str = "~") -> str:
-    return "".join(s.text + terminator + "\n" for s in segments)
+    if not segments:
+        return ""
+    end = terminator + "\n"
+    return end.join([s.text for s in segments]) + end
 
 
 def _reject_set(ts: TransactionSet, records: _Records, reason: str, record_id: str) -> None:
@@ -407,6 +444,9 @@ def _parse_837(ts: TransactionSet, records: _Records, delims: Delimiters) -> Non
     patient: dict[str, str | None] = {}
     loop = None
     claim: dict | None = None
+    claim_segments: list[Segment] = []
+    line_row: dict[str, str | None] | None = None
+    line_segments: list[Segment] | None = None
 
     def close_claim() -> None:
         nonlocal claim
@@ -432,7 +472,7 @@ def _parse_837(ts: TransactionSet, records: _Records, delims: Delimiters) -> Non
         claim = None
 
     for seg in ts.segments:
-        sid = seg.id
+        sid = seg.elements[0]
         if sid in ("HL", "SE"):
             close_claim()
             level = seg.el(3)
@@ -471,51 +511,56 @@ def _parse_837(ts: TransactionSet, records: _Records, delims: Delimiters) -> Non
                 "principal_diagnosis": None,
             }
             claim = {"row": row, "segments": [seg], "lines": [], "svc_from": None, "svc_to": None}
+            # The claim's lists and its current service line, held in locals: most segments of
+            # a file are claim-body segments, and this loop is the reader's hot path.
+            claim_segments, line_row, line_segments = claim["segments"], None, None
             continue
         if claim is not None:
-            claim["segments"].append(seg)
-            lines = claim["lines"]
+            claim_segments.append(seg)
             if sid == "LX":
                 line_row = {
                     "interchange_control_number": ts.icn,
                     "line_number": seg.el(1),
                     "service_date": None,
                 }
-                lines.append((line_row, seg.line, [seg]))
-            elif lines and sid not in ("CLM",):
-                lines[-1][2].append(seg)
+                line_segments = [seg]
+                claim["lines"].append((line_row, seg.line, line_segments))
+                continue
+            if line_segments is not None:
+                line_segments.append(seg)
             if sid == "DTP":
-                start, end = _period(seg.el(2), seg.el(3))
-                if seg.el(1) == "434":
-                    claim["row"]["statement_from_date"] = start
-                    claim["row"]["statement_to_date"] = end
-                elif seg.el(1) == "472":
-                    if lines:
-                        lines[-1][0]["service_date"] = start
+                qualifier = seg.el(1)
+                if qualifier == "434":
+                    row = claim["row"]
+                    row["statement_from_date"], row["statement_to_date"] = _period(
+                        seg.el(2), seg.el(3)
+                    )
+                elif qualifier == "472":
+                    start, end = _period(seg.el(2), seg.el(3))
+                    if line_row is not None:
+                        line_row["service_date"] = start
                     else:
                         claim["svc_from"], claim["svc_to"] = start, end
+            elif sid == "SV2":
+                if line_row is not None:
+                    proc = (seg.el(2) or "").split(comp)
+                    line_row["revenue_code"] = seg.el(1)
+                    line_row["procedure_code"] = proc[1] if len(proc) > 1 else None
+                    line_row["line_charge_amount"] = seg.el(3)
+                    line_row["units"] = seg.el(5)
+            elif sid == "SV1":
+                if line_row is not None:
+                    proc = (seg.el(1) or "").split(comp)
+                    line_row["revenue_code"] = None
+                    line_row["procedure_code"] = proc[1] if len(proc) > 1 else None
+                    line_row["line_charge_amount"] = seg.el(2)
+                    line_row["units"] = seg.el(4)
             elif sid == "HI" and not claim["row"]["principal_diagnosis"]:
                 for element in seg.elements[1:]:
                     parts = element.split(comp)
                     if parts[0] in ("ABK", "BK") and len(parts) > 1:
                         claim["row"]["principal_diagnosis"] = parts[1] or None
                         break
-            elif sid == "SV1" and lines:
-                proc = (seg.el(1) or "").split(comp)
-                lines[-1][0].update(
-                    revenue_code=None,
-                    procedure_code=proc[1] if len(proc) > 1 else None,
-                    line_charge_amount=seg.el(2),
-                    units=seg.el(4),
-                )
-            elif sid == "SV2" and lines:
-                proc = (seg.el(2) or "").split(comp)
-                lines[-1][0].update(
-                    revenue_code=seg.el(1),
-                    procedure_code=proc[1] if len(proc) > 1 else None,
-                    line_charge_amount=seg.el(3),
-                    units=seg.el(5),
-                )
             continue
         # Outside a claim: 2010AA billing provider, 2010BA subscriber, 2010BB payer, 2010CA patient.
         if sid == "NM1":
@@ -546,8 +591,12 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
 
     def adjustment(level: str, cas: Segment, target: dict) -> None:
         group = cas.el(1)
-        for k in range(2, 20, 3):
-            reason, amount = cas.el(k), cas.el(k + 1)
+        elements = cas.elements
+        n = len(elements)
+        # CAS02/03, 05/06, ... 17/18, read as Segment.el reads them (stripped, empty is None).
+        for k in range(2, min(n, 20), 3):
+            reason = elements[k].strip() or None
+            amount = (elements[k + 1].strip() or None) if k + 1 < n else None
             if reason is None and amount is None:
                 continue
             target["seq"] += 1
@@ -569,8 +618,20 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
             records.add(clp["row"], clp["segments"], clp["children"])
             clp = None
 
+    clp_segments: list[Segment] = []
     for seg in ts.segments:
-        sid = seg.id
+        sid = seg.elements[0]
+        if clp is not None and sid not in _CLP_BREAKS:
+            # The body of a CLP loop (most segments of a file): only these three matter.
+            clp_segments.append(seg)
+            if sid == "CAS":
+                adjustment("line" if clp["in_line"] else "claim", seg, clp)
+            elif sid == "SVC":
+                clp["in_line"] = True
+            elif sid == "NM1" and seg.el(1) == "QC":
+                clp["row"]["patient_name"] = _name(seg)
+                clp["row"]["member_id"] = seg.el(9)
+            continue
         if sid in ("LX", "SE", "PLB"):
             close_clp()
         if sid == "BPR":
@@ -619,6 +680,7 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
                 "claim_id": seg.el(1),
                 "in_line": False,
             }
+            clp_segments = clp["segments"]
             continue
         elif sid == "PLB":
             # PLB03-2 (the reference) often carries a patient account number: it is not read.
@@ -672,6 +734,19 @@ def read_x12(path: Path, table: str, *, strict_segment_count: bool = True) -> Re
     """
     if table not in PARENT_TABLE:
         raise ValueError(f"read_x12 reads claims or remits, not {table!r}")
+    # Every segment of the file stays alive until the tables are built: millions of young lists
+    # that the cyclic garbage collector would traverse again and again (half of the read time).
+    # The reader makes no reference cycles worth collecting, so the collector pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_x12(path, table, strict_segment_count)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_x12(path: Path, table: str, strict_segment_count: bool) -> ReadResult:
     parent = PARENT_TABLE[table]
     child = CHILD_TABLE[parent]
     path = Path(path)
