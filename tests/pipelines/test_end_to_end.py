@@ -16,8 +16,9 @@ import pytest
 
 from pipelines.synthetic.generator import generate
 
-# Two whole pipeline runs happen in the first test's setup: on a busy 2-core machine they can take longer
-# than the suite's default per-test timeout, and a timeout mid-run leaves dbt holding the DuckDB lock.
+# Two whole pipeline runs happen in the first test's setup: on a busy 2-core machine they can take
+# longer than the suite's default per-test timeout, and a timeout mid-run leaves dbt holding the
+# DuckDB lock.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 DAYS = 3
