@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
+from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
@@ -16,6 +17,7 @@ from deidentify.recognizers.us_zip_recognizer import UsZipRecognizer
 
 CUSTOM_RECOGNIZERS = (
     AgeOver89Recognizer,
+    CareSiteRecognizer,
     ClinicalDateRecognizer,
     FacilityNameRecognizer,
     TitledPersonRecognizer,
@@ -31,6 +33,7 @@ CUSTOM_RECOGNIZERS = (
 __all__ = [
     "CUSTOM_RECOGNIZERS",
     "AgeOver89Recognizer",
+    "CareSiteRecognizer",
     "ClinicalDateRecognizer",
     "FacilityNameRecognizer",
     "TitledPersonRecognizer",
