@@ -83,6 +83,8 @@ _STATES = frozenset(STATE_CODES) | frozenset(name.lower() for name in STATE_NAME
 _MIN_DIGITS: dict[str, int] = {
     "PhoneRecognizer": 7,
     "UsPhoneFaxRecognizer": 7,
+    "IntlPhoneRecognizer": 7,
+    "IntlPostalCodeRecognizer": 1,
     "UsSsnRecognizer": 9,
     "UsSsnCueRecognizer": 9,
     "CreditCardRecognizer": 12,
@@ -164,6 +166,9 @@ def get_analyzer() -> AnalyzerEngine:
         nlp.disable_pipe("parser")
     for recognizer_class in CUSTOM_RECOGNIZERS:
         analyzer.registry.add_recognizer(recognizer_class(supported_language=LANGUAGE))
+    for recognizer in analyzer.registry.recognizers:
+        if recognizer.name in _MIN_DIGITS:
+            _gate_on_digits(recognizer, _MIN_DIGITS[recognizer.name])
     logger.info("Presidio analyzer ready: %d recognizers", len(analyzer.registry.recognizers))
     return analyzer
 

@@ -6,6 +6,8 @@ from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
 from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
+from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
+from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
 from deidentify.recognizers.us_account_number_recognizer import UsAccountNumberRecognizer
 from deidentify.recognizers.us_member_id_recognizer import UsMemberIdRecognizer
@@ -20,6 +22,8 @@ CUSTOM_RECOGNIZERS = (
     CareSiteRecognizer,
     ClinicalDateRecognizer,
     FacilityNameRecognizer,
+    IntlPhoneRecognizer,
+    IntlPostalCodeRecognizer,
     TitledPersonRecognizer,
     UsAccountNumberRecognizer,
     UsMemberIdRecognizer,
@@ -36,6 +40,8 @@ __all__ = [
     "CareSiteRecognizer",
     "ClinicalDateRecognizer",
     "FacilityNameRecognizer",
+    "IntlPhoneRecognizer",
+    "IntlPostalCodeRecognizer",
     "TitledPersonRecognizer",
     "UsAccountNumberRecognizer",
     "UsMemberIdRecognizer",
