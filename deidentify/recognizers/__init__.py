@@ -8,6 +8,7 @@ from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecogniz
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
+from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
 from deidentify.recognizers.us_account_number_recognizer import UsAccountNumberRecognizer
 from deidentify.recognizers.us_member_id_recognizer import UsMemberIdRecognizer
@@ -24,6 +25,7 @@ CUSTOM_RECOGNIZERS = (
     FacilityNameRecognizer,
     IntlPhoneRecognizer,
     IntlPostalCodeRecognizer,
+    PostalAddressRecognizer,
     TitledPersonRecognizer,
     UsAccountNumberRecognizer,
     UsMemberIdRecognizer,
@@ -42,6 +44,7 @@ __all__ = [
     "FacilityNameRecognizer",
     "IntlPhoneRecognizer",
     "IntlPostalCodeRecognizer",
+    "PostalAddressRecognizer",
     "TitledPersonRecognizer",
     "UsAccountNumberRecognizer",
     "UsMemberIdRecognizer",

@@ -14,7 +14,7 @@ _WORD = (
     r"(?:(?:St|Mt|Ft|Med|Hosp|Ctr|Cntr|Univ|Gen|Inst|Mem)\.|[A-Z][A-Za-z\u00C0-\u024F'’]*"
     r"(?:-[A-Z][A-Za-z\u00C0-\u024F'’]*)*)"
 )
-_JOIN = r"(?:[ \t]+|[ \t]*&[ \t]*)"
+_JOIN = r"(?:[ \t]+|[ \t]*&[ \t]*|[ \t]+of[ \t]+(?:the[ \t]+)?)"
 # Lower-case facility nouns clinicians append to a site's name ("UCLA clinic", "NYU med center").
 _TAIL = (
     r"(?:[ \t]+(?:clinic|hospital|office|campus|med(?:ical)?\.?[ \t]+cent(?:er|re)|"

@@ -17,6 +17,7 @@ RECOGNIZER = CareSiteRecognizer()
         ("visited our Oakmont clinic last spring", ["Oakmont clinic"]),
         ("transferred from Pinecrest General", ["Pinecrest General"]),
         ("lives in Brookhaven with her son", ["Brookhaven"]),
+        ("nursing student at the University of Kelmor", ["University of Kelmor"]),
         # negatives: titles, dates, departments, care settings, clinical vocabulary, drugs
         ("seen at Dr. Ames's office", []),
         ("admitted to ICU for DKA", []),
