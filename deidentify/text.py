@@ -9,6 +9,7 @@ text or findings.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from deidentify.engine import (
     get_analyzer,
     is_false_positive,
 )
+from deidentify.recognizers.clinical_terms import is_clinical_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,42 @@ def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
                 score=best.score,
             )
         )
-    return spans
+    return _propagate_names(text, spans)
+
+
+# A word of a found name that is worth looking for elsewhere in the same text.
+_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_NOT_NAME_WORDS = frozenset("the and von van der den del della los las".split())
+
+
+def _propagate_names(text: str, spans: list[Span]) -> list[Span]:
+    """Redact the other mentions of a name found once in the same text.
+
+    Recognizers and NER find a name where its context is clear ("Dr. Jane Okafor", "my name is
+    Jane Okafor") and miss the bare later mentions ("... Okafor agreed", "Jane called back").
+    Every capitalised word of a PERSON finding (three letters or more, not clinical vocabulary)
+    is searched for as a whole word; mentions not already covered become PERSON spans.
+    """
+    words = {
+        word.group()
+        for span in spans
+        if span.tag == "PERSON"
+        for word in _NAME_WORD_RE.finditer(text, span.start, span.end)
+        if len(word.group()) >= 3
+        and word.group()[0].isupper()
+        and word.group().lower() not in _NOT_NAME_WORDS
+        and not is_clinical_phrase(word.group())
+    }
+    if not words:
+        return spans
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    found = re.compile(r"(?<![\w'’-])(?:" + alternation + r")(?![\w-])")
+    extra = [
+        Span(m.start(), m.end(), "PERSON", 0.6)
+        for m in found.finditer(text)
+        if not any(s.start < m.end() and m.start() < s.end for s in spans)
+    ]
+    return sorted(spans + extra) if extra else spans
 
 
 def analyze_batch(

@@ -46,14 +46,18 @@ class PostalAddressRecognizer(PatternRecognizer):
     foreign patient's or relative's address survived. A bare "Word 17" is a dose or a score
     in clinical text ("Lasix 40"), so the street needs a residence cue ("lives at", "address:")
     or the block shape: a line with a house number followed by unit/town lines and a last line
-    with a postcode, with a unit (Apt/Suite/Box) or at least three lines. Blocks and cue
-    matches that contain clinical vocabulary or drug names are rejected.
+    with a postcode, with a unit (Apt/Suite/Box) or at least three lines; addressee lines
+    (capitalised words: the person, a company) just above the street line belong to it.
+    Blocks and cue matches that contain clinical vocabulary or drug names are rejected.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "Multi-line address block (strong)",
-            r"(?m)(?:\b(?:Apt|Apartment|Suite|Unit)\.?[ \t]+\d{1,5}[ \t]+)?(?<![\w.,/:-])"
+            # Up to three addressee lines (person, company) of capitalised words first.
+            r"(?m)(?:^[ \t>]*(?-i:[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3})[ \t]*\n"
+            r"(?:[ \t>]*\n)?){0,3}[ \t>]*"
+            r"(?:\b(?:Apt|Apartment|Suite|Unit)\.?[ \t]+\d{1,5}[ \t]+)?(?<![\w.,/:-])"
             r"\d{1,6}[A-Za-z]?[ \t]+[^\W\d_][^\n]{1,60}\n"
             r"(?:" + _LINE + r"\n){0,4}?" + _LAST,
             0.75,

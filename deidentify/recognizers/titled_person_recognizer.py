@@ -24,12 +24,13 @@ _RELATION = (
     r"(?:daughter|son|wife|husband|mother|mom|father|dad|sister|brother|spouse|partner|friend|"
     r"caregiver|neighbor|neighbour|guardian|aunt|uncle|niece|nephew|grandson|granddaughter|"
     r"grandmother|grandfather|grandma|grandpa|fiance|fiancee|boyfriend|girlfriend|roommate|"
-    r"POA|HCP|proxy|emergency contact|next of kin|NOK)"
+    r"POA|HCP|proxy|emergency contact|next of kin|NOK|child|kid|baby|grandchild)"
 )
 _ROLE = (
     r"(?:seen by|evaluated by|examined by|referred by|referred to|discussed with|signed by|"
     r"dictated by|cosigned by|attending|PCP|provider|physician|surgeon|resident|intern|"
-    r"consultant|NP|PA|RN|nurse|patient|pt|name|named|spoke with|called|per)"
+    r"consultant|NP|PA|RN|nurse|patient|pt|name|named|spoke with|called|per|name is|"
+    r"(?:first|last|family|given) name\??|surname|calls me|known as|goes by|directed by)"
 )
 _CREDENTIAL = r"(?-i:(?:MD|M\.D\.|DO|RN|NP|PA-C|PA|CNA|LPN|APRN|CRNA|DPM|PharmD|PhD|MSW|LCSW|DDS))"
 
