@@ -8,11 +8,12 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from deidentify.recognizers.clinical_terms import DENY_WORDS
 
-# One word of a name: capitalised or an acronym, with apostrophes and inner hyphens
-# ("Cedars-Sinai", "Women's", "UCSF"); a few abbreviations keep their period ("Med.", "St.").
+# One word of a name in any script: capitalised or an acronym, with apostrophes and inner
+# hyphens ("Cedars-Sinai", "Women's", "UCSF", "Łódź"); a few abbreviations keep their period
+# ("Med.", "St.").
 _WORD = (
-    r"(?:(?:St|Mt|Ft|Med|Hosp|Ctr|Cntr|Univ|Gen|Inst|Mem)\.|[A-Z][A-Za-z\u00C0-\u024F'’]*"
-    r"(?:-[A-Z][A-Za-z\u00C0-\u024F'’]*)*)"
+    r"(?:(?:St|Mt|Ft|Med|Hosp|Ctr|Cntr|Univ|Gen|Inst|Mem)\.|\p{Lu}[\p{L}'’]*"
+    r"(?:-\p{Lu}[\p{L}'’]*)*)"
 )
 _JOIN = r"(?:[ \t]+|[ \t]*&[ \t]*|[ \t]+of[ \t]+(?:the[ \t]+)?)"
 # Lower-case facility nouns clinicians append to a site's name ("UCLA clinic", "NYU med center").
@@ -44,15 +45,18 @@ _NAME = (
 _AT = r"(?:\bat|@)"
 _IN = (
     r"(?:(?:seen|treated|admitted|hospitali[sz]ed|evaluated|followed|living|lives|live|"
-    r"residing|resides|reside|located|born|practi[cs]ing|works?|working)[ \t]+in)"
+    r"residing|resides|reside|located|born|practi[cs]ing|works?|working|grew[ \t]+up|raised|"
+    r"staying|vacationing|traveling|travelling|I'm|I[ \t]+am|we're|we[ \t]+are)[ \t]+in)"
 )
 _TO = (
     r"(?:(?:admitted|transferred|referred|sent|brought|taken|transported|moved|relocated|"
-    r"went|presented|readmitted|airlifted|flown|discharged|returned|visit|visits|trip)[ \t]+to)"
+    r"went|presented|readmitted|airlifted|flown|flew|discharged|returned|visit|visits|trip|"
+    r"travel(?:l)?ed|emigrated|immigrated)[ \t]+to)"
 )
 _FROM = (
     r"(?:(?:transferred|referred|discharged|records?|report|reports|notes|results?|came|"
-    r"arrived|moved|relocated|transfer|biopsy|imaging|labs?|letter|referral|consult)"
+    r"arrived|moved|relocated|transfer|biopsy|imaging|labs?|letter|referral|consult|"
+    r"originally|here|comes|emigrated|immigrated)"
     r"[ \t]+from)"
 )
 _VISITED = r"(?:visited|attends|attended|attending)"

@@ -59,7 +59,7 @@ class PostalAddressRecognizer(PatternRecognizer):
             r"(?:[ \t>]*\n)?){0,3}[ \t>]*"
             r"(?:\b(?:Apt|Apartment|Suite|Unit)\.?[ \t]+\d{1,5}[ \t]+)?(?<![\w.,/:-])"
             r"\d{1,6}[A-Za-z]?[ \t]+[^\W\d_][^\n]{1,60}\n"
-            r"(?:" + _LINE + r"\n){0,4}?" + _LAST,
+            r"(?:" + _LINE + r"\n){0,4}" + _LAST,
             0.75,
         ),
         Pattern(

@@ -18,6 +18,9 @@ RECOGNIZER = CareSiteRecognizer()
         ("transferred from Pinecrest General", ["Pinecrest General"]),
         ("lives in Brookhaven with her son", ["Brookhaven"]),
         ("nursing student at the University of Kelmor", ["University of Kelmor"]),
+        ("grew up in ÅLBORGHAVN, moved here from Ostrava", ["ÅLBORGHAVN", "Ostrava"]),
+        ("originally from Łomża", ["Łomża"]),
+        ("flew to Keflavik last week", ["Keflavik"]),
         # negatives: titles, dates, departments, care settings, clinical vocabulary, drugs
         ("seen at Dr. Ames's office", []),
         ("admitted to ICU for DKA", []),
@@ -29,6 +32,7 @@ RECOGNIZER = CareSiteRecognizer()
         ("switched at Lasix 40 mg", []),
         ("BMI at 31, living in fear", []),
         ("referred to Cardiology", []),
+        ("pain is from GERD, SOB comes from COPD", []),
     ],
 )
 def test_care_site_recognizer(found, text, expected):
