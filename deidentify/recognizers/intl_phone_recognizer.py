@@ -41,7 +41,7 @@ class IntlPhoneRecognizer(PatternRecognizer):
         ),
         Pattern(
             "National grouping after a phone cue (strong)",
-            r"(?<=\b" + _CUE_BEFORE + r"\.?[ \t]*(?:number|no\.?|#)?[ \t]*[:#]?\s{0,3})"
+            r"\b" + _CUE_BEFORE + r"\.?[ \t]*(?:number|no\.?|#)?[ \t]*[:#]?\s{0,3}\K"
             r"(?<![\w.])" + _GROUPS + _EXT + r"(?![\w.-]*\d)",
             0.7,
         ),

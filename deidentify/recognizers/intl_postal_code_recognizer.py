@@ -29,8 +29,8 @@ class IntlPostalCodeRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "Postal code after a cue (strong)",
-            r"(?<=\b(?:zip|zipcode|zip[ \t]+code|postal[ \t]+code|postcode|post[ \t]+code|"
-            r"postleitzahl|plz)[ \t]*(?:code)?[ \t]*(?:[:#]|is)?[ \t]*)(?-i:" + _AFTER_CUE + r")"
+            r"\b(?:zip|zipcode|zip[ \t]+code|postal[ \t]+code|postcode|post[ \t]+code|"
+            r"postleitzahl|plz)[ \t]*(?:code)?[ \t]*(?:[:#]|is)?[ \t]*\K(?-i:" + _AFTER_CUE + r")"
             r"(?![\w-])",
             0.85,
         ),

@@ -64,7 +64,7 @@ class PostalAddressRecognizer(PatternRecognizer):
         ),
         Pattern(
             "Street + house number after a residence cue (strong)",
-            r"(?<=\b" + _CUE + r"[ \t]*)" + _STREET + r"(?:,?[ \t]+" + _UNIT + r")?"
+            r"\b" + _CUE + r"[ \t]*\K" + _STREET + r"(?:,?[ \t]+" + _UNIT + r")?"
             r"(?:,[ \t]*(?-i:[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2}))?",
             0.7,
         ),

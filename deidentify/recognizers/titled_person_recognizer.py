@@ -54,15 +54,15 @@ class TitledPersonRecognizer(PatternRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("Name after title (strong)", r"(?<=\b" + _TITLE + r"\s{1,3})" + _FULL, 0.85),
+        Pattern("Name after title (strong)", r"\b" + _TITLE + r"\s{1,3}\K" + _FULL, 0.85),
         Pattern(
             "Name after relation (strong)",
-            r"(?<=\b" + _RELATION + r"(?:'s)?,?\s+(?:named\s+|is\s+|was\s+)?)" + _FULL,
+            r"\b" + _RELATION + r"(?:'s)?,?\s+(?:named\s+|is\s+|was\s+)?\K" + _FULL,
             0.8,
         ),
         Pattern(
             "Last, First after name cue (strong)",
-            r"(?<=\b(?:patient|pt|name|patient name|pt name)\s*:?\s+)(?-i:"
+            r"\b(?:patient|pt|name|patient name|pt name)\s*:?\s+\K(?-i:"
             + _NAME
             + r",\s+"
             + _NAME
@@ -71,7 +71,7 @@ class TitledPersonRecognizer(PatternRecognizer):
             + r")?)",
             0.85,
         ),
-        Pattern("Name after role (medium)", r"(?<=\b" + _ROLE + r"\s*:?\s+)" + _FULL, 0.6),
+        Pattern("Name after role (medium)", r"\b" + _ROLE + r"\s*:?\s+\K" + _FULL, 0.6),
         Pattern(
             "Name opening a patient description (strong)",
             # "Butler, Carol is a 24-year-old", "Zachary Daniels (MRN ...)": the note's subject.
