@@ -17,6 +17,7 @@ from deidentify.recognizers.us_phone_fax_recognizer import UsPhoneFaxRecognizer
 from deidentify.recognizers.us_ssn_cue_recognizer import UsSsnCueRecognizer
 from deidentify.recognizers.us_street_address_recognizer import UsStreetAddressRecognizer
 from deidentify.recognizers.us_zip_recognizer import UsZipRecognizer
+from deidentify.recognizers.weekday_recognizer import WeekdayRecognizer
 
 CUSTOM_RECOGNIZERS = (
     AgeOver89Recognizer,
@@ -34,6 +35,7 @@ CUSTOM_RECOGNIZERS = (
     UsSsnCueRecognizer,
     UsStreetAddressRecognizer,
     UsZipRecognizer,
+    WeekdayRecognizer,
 )
 
 __all__ = [
@@ -53,4 +55,5 @@ __all__ = [
     "UsSsnCueRecognizer",
     "UsStreetAddressRecognizer",
     "UsZipRecognizer",
+    "WeekdayRecognizer",
 ]

@@ -46,7 +46,8 @@ _AT = r"(?:\bat|@)"
 _IN = (
     r"(?:(?:seen|treated|admitted|hospitali[sz]ed|evaluated|followed|living|lives|live|"
     r"residing|resides|reside|located|born|practi[cs]ing|works?|working|grew[ \t]+up|raised|"
-    r"staying|vacationing|traveling|travelling|I'm|I[ \t]+am|we're|we[ \t]+are)[ \t]+in)"
+    r"staying|vacationing|traveling|travelling|I'm|I[ \t]+am|we're|we[ \t]+are|based)[ \t]+in|"
+    r"where[ \t]*:)"
 )
 _TO = (
     r"(?:(?:admitted|transferred|referred|sent|brought|taken|transported|moved|relocated|"

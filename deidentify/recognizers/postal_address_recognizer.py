@@ -19,10 +19,13 @@ _UNIT = (
 # "Via dei Fiorentini 17", "Rua do Arenque 1634", "Erzsébet tér 19.", optionally after the
 # house/plot number European generators and some countries put first ("5049 Harjukuja 54").
 _STREET = r"(?:\d{1,6}[ \t]+)?(?:" + _W + r"[ \t]+){1,5}" + _NUM
+# Quote marks opening a line of a forwarded or replied-to message ("> ", "| ", or "??? " where
+# a mail client mangled a non-ASCII quote mark).
+_QUOTE = r"[ \t]*(?:[>|│?][ \t]*){0,3}"
 # A line of an address block: optional quote marks, then up to 60 characters.
-_LINE = r"[ \t>]*[^\n]{0,60}"
+_LINE = _QUOTE + r"[^\n]{0,60}"
 # The last line of a block: a region or country and a postal code ("Sweden 99178").
-_LAST = r"[ \t>]*(?:[^\W\d_][^\n\d]{0,40}[ \t,]+)?\d{3,6}(?:[ -]\d{2,4})?[ \t]*$"
+_LAST = _QUOTE + r"(?:[^\W\d_][^\n\d]{0,40}[ \t,]+)?\d{3,6}(?:[ -]\d{2,4})?[ \t]*$"
 # Cues that introduce a residence in running text.
 _CUE = (
     r"(?:address(?:[ \t]+is)?[ \t]*:?|(?:lives|living|live|resides|residing|reside|staying|"
@@ -34,7 +37,7 @@ _CLINICAL = (CLINICAL_WORDS | DRUGS | EPONYMS) - {"us", "or", "ms", "no"}
 _UNIT_RE = re.compile(r"\b(?:Apt|Apartment|Suite|Ste|Unit|Flat|Box)\b", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 # The content of one line of a block, without indentation or e-mail quote marks.
-_LINE_CONTENT_RE = re.compile(r"[^\s>](?:[^\n]*[^\s])?")
+_LINE_CONTENT_RE = re.compile(r"[^\s>|│?](?:[^\n]*[^\s])?")
 
 
 class PostalAddressRecognizer(PatternRecognizer):
@@ -55,9 +58,12 @@ class PostalAddressRecognizer(PatternRecognizer):
         Pattern(
             "Multi-line address block (strong)",
             # Up to three addressee lines (person, company) of capitalised words first.
-            r"(?m)(?:^[ \t>]*(?-i:[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3})[ \t]*\n"
-            r"(?:[ \t>]*\n)?){0,3}[ \t>]*"
-            r"(?:\b(?:Apt|Apartment|Suite|Unit)\.?[ \t]+\d{1,5}[ \t]+)?(?<![\w.,/:-])"
+            r"(?m)(?:^" + _QUOTE + r"(?-i:[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3})[ \t]*\n"
+            r"(?:"
+            + _QUOTE
+            + r"\n)?){0,3}"
+            + _QUOTE
+            + r"(?:\b(?:Apt|Apartment|Suite|Unit)\.?[ \t]+\d{1,5}[ \t]+)?(?<![\w.,/:-])"
             r"\d{1,6}[A-Za-z]?[ \t]+[^\W\d_][^\n]{1,60}\n"
             r"(?:" + _LINE + r"\n){0,4}" + _LAST,
             0.75,

@@ -64,6 +64,8 @@ CASES = [
         "Seen at Harlow Bay on 3/4/2026.",
         "Daughter in <ADDRESS>, mobile: <PHONE>, postcode <ZIP>. Seen at <ADDRESS> on <DATE>.",
     ),
+    # A weekday dates the encounter; vaguer relative phrases stay.
+    ("Fell last Friday, seen 2 days ago.", "Fell <DATE>, seen 2 days ago."),
     ("Chest pain", "Chest pain"),
     ("Pain 3/10 on acetaminophen 650 mg q6h PRN.", "Pain 3/10 on acetaminophen 650 mg q6h PRN."),
 ]

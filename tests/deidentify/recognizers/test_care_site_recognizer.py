@@ -21,6 +21,8 @@ RECOGNIZER = CareSiteRecognizer()
         ("grew up in ÅLBORGHAVN, moved here from Ostrava", ["ÅLBORGHAVN", "Ostrava"]),
         ("originally from Łomża", ["Łomża"]),
         ("flew to Keflavik last week", ["Keflavik"]),
+        ("Where: Hollin Ridge Country Club", ["Hollin Ridge Country Club"]),
+        ("a daughter based in Tromsvik", ["Tromsvik"]),
         # negatives: titles, dates, departments, care settings, clinical vocabulary, drugs
         ("seen at Dr. Ames's office", []),
         ("admitted to ICU for DKA", []),

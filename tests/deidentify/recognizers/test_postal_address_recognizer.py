@@ -19,6 +19,10 @@ RECOGNIZER = PostalAddressRecognizer()
             "> 812 Vestergade 3\n> Odby\n> Denmark 8812",
             ["812 Vestergade 3", "Odby", "Denmark 8812"],
         ),
+        (
+            "| 9 Kaivokatu 4\n| Suite 8\n| Lahtela\n| Finland 15140",
+            ["9 Kaivokatu 4", "Suite 8", "Lahtela", "Finland 15140"],
+        ),
         # negatives: medication lists, vitals and doses, clinical "lives at home"
         ("Meds:\n1 Lasix 40 mg\n2 Heparin 5000 units\nAspirin 81", []),
         ("2 tabs Tylenol 500\nrecheck BMP 1200", []),
