@@ -9,10 +9,10 @@ text or findings.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex as re
 from presidio_analyzer import BatchAnalyzerEngine, RecognizerResult
 
 from deidentify.engine import (
@@ -86,12 +86,50 @@ def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
                 score=best.score,
             )
         )
-    return _propagate_names(text, spans)
+    return _propagate_names(text, _propagate_lists(text, spans))
 
 
 # A word of a found name that is worth looking for elsewhere in the same text.
 _NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _NOT_NAME_WORDS = frozenset("the and von van der den del della los las".split())
+
+
+# "A, B and C" / "A and B": capitalised one- or two-word items joined by commas and "and"/"or".
+_ITEM = r"\p{Lu}[\p{L}'’-]+(?:[ \t]\p{Lu}[\p{L}'’-]+)?"
+_LIST_RE = re.compile(
+    r"(?<![\w'’-])"
+    + _ITEM
+    + r"(?:,[ \t]+"
+    + _ITEM
+    + r")*,?[ \t]+(?:and|or|&)[ \t]+"
+    + _ITEM
+    + r"(?![\w'’-])"
+)
+_LIST_ITEM_RE = re.compile(_ITEM)
+
+
+def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
+    """Give every item of a list of names the PERSON tag when one of them is a PERSON.
+
+    NER finds some names of "Sheila, Donna, Hleb and Shane" and misses the rarer ones; items
+    of one list are the same kind of thing. Items that are clinical vocabulary or drug names
+    are never added ("Lasix and Maria" keeps "Lasix").
+    """
+    if not any(s.tag == "PERSON" for s in spans):
+        return spans
+    extra = []
+    for found in _LIST_RE.finditer(text):
+        items = list(_LIST_ITEM_RE.finditer(text, found.start(), found.end()))
+        hits = [s for s in spans if s.tag == "PERSON" and found.start() <= s.start < found.end()]
+        if not hits:
+            continue
+        extra.extend(
+            Span(item.start(), item.end(), "PERSON", 0.6)
+            for item in items
+            if not any(s.start < item.end() and item.start() < s.end for s in spans)
+            and not is_clinical_phrase(item.group())
+        )
+    return sorted(spans + extra) if extra else spans
 
 
 def _propagate_names(text: str, spans: list[Span]) -> list[Span]:

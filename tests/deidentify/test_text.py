@@ -58,6 +58,11 @@ CASES = [
         "Dr. Wendell Okafor saw the pt; Okafor will call the son. Wendell agrees.",
         "Dr. <PERSON> saw the pt; <PERSON> will call the son. <PERSON> agrees.",
     ),
+    # Items of a list with one found name are names too; drugs in a list are not.
+    (
+        "Visitors: Maria Lopez, Tovah and Birdie. Takes Lasix and Eliquis.",
+        "Visitors: <PERSON>, <PERSON> and <PERSON>. Takes Lasix and Eliquis.",
+    ),
     # Non-US contact details: a foreign phone, postcode and care site.
     (
         "Daughter in Leeds, mobile: +44 7700 900123, postcode LS6 2QB. "
