@@ -140,25 +140,28 @@ def _propagate_names(text: str, spans: list[Span]) -> list[Span]:
     Every capitalised word of a PERSON finding (three letters or more, not clinical vocabulary)
     is searched for as a whole word; mentions not already covered become PERSON spans.
     """
-    words = {
-        word.group()
+    found = (
+        match.group().removesuffix("'s").removesuffix("’s")
         for span in spans
         if span.tag == "PERSON"
-        for word in _NAME_WORD_RE.finditer(text, span.start, span.end)
-        if len(word.group()) >= 3
-        and word.group()[0].isupper()
-        and word.group().lower() not in _NOT_NAME_WORDS
-        and not is_clinical_phrase(word.group())
+        for match in _NAME_WORD_RE.finditer(text, span.start, span.end)
+    )
+    words = {
+        word
+        for word in found
+        if len(word) >= 3
+        and word[0].isupper()
+        and word.lower() not in _NOT_NAME_WORDS
+        and not is_clinical_phrase(word)
     }
     if not words:
         return spans
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    found = re.compile(r"(?<![\w'’-])(?:" + alternation + r")(?![\w-])")
-    extra = [
-        Span(m.start(), m.end(), "PERSON", 0.6)
-        for m in found.finditer(text)
-        if not any(s.start < m.end() and m.start() < s.end for s in spans)
-    ]
+    extra = []
+    for match in _NAME_WORD_RE.finditer(text):
+        word = match.group().removesuffix("'s").removesuffix("’s")
+        end = match.start() + len(word)
+        if word in words and not any(s.start < end and match.start() < s.end for s in spans):
+            extra.append(Span(match.start(), end, "PERSON", 0.6))
     return sorted(spans + extra) if extra else spans
 
 
