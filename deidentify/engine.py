@@ -56,12 +56,14 @@ ENTITIES = sorted(ENTITY_TAGS)
 # When two overlapping findings score the same, the more specific tag wins.
 TAG_PRIORITY = ("SSN", "MRN", "EMAIL", "PHONE", "ID", "AGE_90_PLUS", "DATE", "ZIP", "ADDRESS")
 
-# A spaCy DATE/TIME is PHI only when it names a month or is a full numeric date ("3/4/21"):
+# A spaCy DATE/TIME is PHI only when it names a month or a weekday or is a full numeric date:
 # a bare "8/9" from NER is a score or a ratio (m/d after a cue is ClinicalDateRecognizer's).
 # durations ("3 days"), relative words ("yesterday") and a bare year are allowed by Safe Harbor.
 _DATE_CONTENT_RE = re.compile(
     r"(?:\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,4})|(?-i:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r"[a-z]*\.?)|(?-i:\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)",
+    r"[a-z]*\.?)|(?-i:\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)"
+    # A weekday dates an encounter next to the note's date (see WeekdayRecognizer).
+    r"|(?-i:\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)",
 )
 # An eponym followed by one of these is a disease or a sign, not a person ("Parkinson disease").
 _EPONYM_TAIL_RE = re.compile(
@@ -83,6 +85,9 @@ _STATES = frozenset(STATE_CODES) | frozenset(name.lower() for name in STATE_NAME
 _MIN_DIGITS: dict[str, int] = {
     "PhoneRecognizer": 7,
     "UsPhoneFaxRecognizer": 7,
+    "IntlPhoneRecognizer": 7,
+    "IntlPostalCodeRecognizer": 1,
+    "PostalAddressRecognizer": 2,
     "UsSsnRecognizer": 9,
     "UsSsnCueRecognizer": 9,
     "CreditCardRecognizer": 12,
@@ -164,6 +169,9 @@ def get_analyzer() -> AnalyzerEngine:
         nlp.disable_pipe("parser")
     for recognizer_class in CUSTOM_RECOGNIZERS:
         analyzer.registry.add_recognizer(recognizer_class(supported_language=LANGUAGE))
+    for recognizer in analyzer.registry.recognizers:
+        if recognizer.name in _MIN_DIGITS:
+            _gate_on_digits(recognizer, _MIN_DIGITS[recognizer.name])
     logger.info("Presidio analyzer ready: %d recognizers", len(analyzer.registry.recognizers))
     return analyzer
 

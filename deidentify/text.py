@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex as re
 from presidio_analyzer import BatchAnalyzerEngine, RecognizerResult
 
 from deidentify.engine import (
@@ -22,6 +23,7 @@ from deidentify.engine import (
     get_analyzer,
     is_false_positive,
 )
+from deidentify.recognizers.clinical_terms import is_clinical_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,83 @@ def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
                 score=best.score,
             )
         )
-    return spans
+    return _propagate_names(text, _propagate_lists(text, spans))
+
+
+# A word of a found name that is worth looking for elsewhere in the same text.
+_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_NOT_NAME_WORDS = frozenset("the and von van der den del della los las".split())
+
+
+# "A, B and C" / "A and B": capitalised one- or two-word items joined by commas and "and"/"or".
+_ITEM = r"\p{Lu}[\p{L}'’-]+(?:[ \t]\p{Lu}[\p{L}'’-]+)?"
+_LIST_RE = re.compile(
+    r"(?<![\w'’-])"
+    + _ITEM
+    + r"(?:,[ \t]+"
+    + _ITEM
+    + r")*,?[ \t]+(?:and|or|&)[ \t]+"
+    + _ITEM
+    + r"(?![\w'’-])"
+)
+_LIST_ITEM_RE = re.compile(_ITEM)
+
+
+def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
+    """Give every item of a list of names the PERSON tag when one of them is a PERSON.
+
+    NER finds some names of "Sheila, Donna, Hleb and Shane" and misses the rarer ones; items
+    of one list are the same kind of thing. Items that are clinical vocabulary or drug names
+    are never added ("Lasix and Maria" keeps "Lasix").
+    """
+    if not any(s.tag == "PERSON" for s in spans):
+        return spans
+    extra = []
+    for found in _LIST_RE.finditer(text):
+        items = list(_LIST_ITEM_RE.finditer(text, found.start(), found.end()))
+        hits = [s for s in spans if s.tag == "PERSON" and found.start() <= s.start < found.end()]
+        if not hits:
+            continue
+        extra.extend(
+            Span(item.start(), item.end(), "PERSON", 0.6)
+            for item in items
+            if not any(s.start < item.end() and item.start() < s.end for s in spans)
+            and not is_clinical_phrase(item.group())
+        )
+    return sorted(spans + extra) if extra else spans
+
+
+def _propagate_names(text: str, spans: list[Span]) -> list[Span]:
+    """Redact the other mentions of a name found once in the same text.
+
+    Recognizers and NER find a name where its context is clear ("Dr. Jane Okafor", "my name is
+    Jane Okafor") and miss the bare later mentions ("... Okafor agreed", "Jane called back").
+    Every capitalised word of a PERSON finding (three letters or more, not clinical vocabulary)
+    is searched for as a whole word; mentions not already covered become PERSON spans.
+    """
+    found = (
+        match.group().removesuffix("'s").removesuffix("’s")
+        for span in spans
+        if span.tag == "PERSON"
+        for match in _NAME_WORD_RE.finditer(text, span.start, span.end)
+    )
+    words = {
+        word
+        for word in found
+        if len(word) >= 3
+        and word[0].isupper()
+        and word.lower() not in _NOT_NAME_WORDS
+        and not is_clinical_phrase(word)
+    }
+    if not words:
+        return spans
+    extra = []
+    for match in _NAME_WORD_RE.finditer(text):
+        word = match.group().removesuffix("'s").removesuffix("’s")
+        end = match.start() + len(word)
+        if word in words and not any(s.start < end and match.start() < s.end for s in spans):
+            extra.append(Span(match.start(), end, "PERSON", 0.6))
+    return sorted(spans + extra) if extra else spans
 
 
 def analyze_batch(

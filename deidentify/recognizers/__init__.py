@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
+from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
+from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
+from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
+from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
 from deidentify.recognizers.us_account_number_recognizer import UsAccountNumberRecognizer
 from deidentify.recognizers.us_member_id_recognizer import UsMemberIdRecognizer
@@ -13,11 +17,16 @@ from deidentify.recognizers.us_phone_fax_recognizer import UsPhoneFaxRecognizer
 from deidentify.recognizers.us_ssn_cue_recognizer import UsSsnCueRecognizer
 from deidentify.recognizers.us_street_address_recognizer import UsStreetAddressRecognizer
 from deidentify.recognizers.us_zip_recognizer import UsZipRecognizer
+from deidentify.recognizers.weekday_recognizer import WeekdayRecognizer
 
 CUSTOM_RECOGNIZERS = (
     AgeOver89Recognizer,
+    CareSiteRecognizer,
     ClinicalDateRecognizer,
     FacilityNameRecognizer,
+    IntlPhoneRecognizer,
+    IntlPostalCodeRecognizer,
+    PostalAddressRecognizer,
     TitledPersonRecognizer,
     UsAccountNumberRecognizer,
     UsMemberIdRecognizer,
@@ -26,13 +35,18 @@ CUSTOM_RECOGNIZERS = (
     UsSsnCueRecognizer,
     UsStreetAddressRecognizer,
     UsZipRecognizer,
+    WeekdayRecognizer,
 )
 
 __all__ = [
     "CUSTOM_RECOGNIZERS",
     "AgeOver89Recognizer",
+    "CareSiteRecognizer",
     "ClinicalDateRecognizer",
     "FacilityNameRecognizer",
+    "IntlPhoneRecognizer",
+    "IntlPostalCodeRecognizer",
+    "PostalAddressRecognizer",
     "TitledPersonRecognizer",
     "UsAccountNumberRecognizer",
     "UsMemberIdRecognizer",
@@ -41,4 +55,5 @@ __all__ = [
     "UsSsnCueRecognizer",
     "UsStreetAddressRecognizer",
     "UsZipRecognizer",
+    "WeekdayRecognizer",
 ]

@@ -24,7 +24,7 @@ class AgeOver89Recognizer(PatternRecognizer):
         ),
         Pattern(
             "Age after cue (strong)",
-            r"(?<=\b(?:aged?|age\s*:|age\s+of|ages)\s*)" + _AGE + r"\b(?!\s*(?:kg|lb|%|mg))",
+            r"\b(?:aged?|age\s*:|age\s+of|ages)\s*\K" + _AGE + r"\b(?!\s*(?:kg|lb|%|mg))",
             0.85,
         ),
     ]

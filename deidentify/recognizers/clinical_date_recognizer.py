@@ -55,8 +55,8 @@ class ClinicalDateRecognizer(PatternRecognizer):
         Pattern("Month y (medium)", r"\b" + _MONTH + r",?\s+(?:19|20)\d{2}\b", 0.6),
         Pattern(
             "m/d after cue (medium)",
-            r"(?<=\b(?:on|since|from|until|till|thru|through|dated|DOS|DOB|seen|admitted|"
-            r"discharged|returned|last|next|scheduled|f/u|follow[- ]up)\s*:?\s*)"
+            r"\b(?:on|since|from|until|till|thru|through|dated|DOS|DOB|seen|admitted|"
+            r"discharged|returned|last|next|scheduled|f/u|follow[- ]up)\s*:?\s*\K"
             r"(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\d/])",
             0.6,
         ),

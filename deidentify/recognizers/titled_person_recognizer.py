@@ -24,12 +24,13 @@ _RELATION = (
     r"(?:daughter|son|wife|husband|mother|mom|father|dad|sister|brother|spouse|partner|friend|"
     r"caregiver|neighbor|neighbour|guardian|aunt|uncle|niece|nephew|grandson|granddaughter|"
     r"grandmother|grandfather|grandma|grandpa|fiance|fiancee|boyfriend|girlfriend|roommate|"
-    r"POA|HCP|proxy|emergency contact|next of kin|NOK)"
+    r"POA|HCP|proxy|emergency contact|next of kin|NOK|child|kid|baby|grandchild)"
 )
 _ROLE = (
     r"(?:seen by|evaluated by|examined by|referred by|referred to|discussed with|signed by|"
     r"dictated by|cosigned by|attending|PCP|provider|physician|surgeon|resident|intern|"
-    r"consultant|NP|PA|RN|nurse|patient|pt|name|named|spoke with|called|per)"
+    r"consultant|NP|PA|RN|nurse|patient|pt|name|named|spoke with|called|per|name is|"
+    r"(?:first|last|family|given) name\??|surname|calls me|known as|goes by|directed by)"
 )
 _CREDENTIAL = r"(?-i:(?:MD|M\.D\.|DO|RN|NP|PA-C|PA|CNA|LPN|APRN|CRNA|DPM|PharmD|PhD|MSW|LCSW|DDS))"
 
@@ -53,15 +54,15 @@ class TitledPersonRecognizer(PatternRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("Name after title (strong)", r"(?<=\b" + _TITLE + r"\s{1,3})" + _FULL, 0.85),
+        Pattern("Name after title (strong)", r"\b" + _TITLE + r"\s{1,3}\K" + _FULL, 0.85),
         Pattern(
             "Name after relation (strong)",
-            r"(?<=\b" + _RELATION + r"(?:'s)?,?\s+(?:named\s+|is\s+|was\s+)?)" + _FULL,
+            r"\b" + _RELATION + r"(?:'s)?,?\s+(?:named\s+|is\s+|was\s+)?\K" + _FULL,
             0.8,
         ),
         Pattern(
             "Last, First after name cue (strong)",
-            r"(?<=\b(?:patient|pt|name|patient name|pt name)\s*:?\s+)(?-i:"
+            r"\b(?:patient|pt|name|patient name|pt name)\s*:?\s+\K(?-i:"
             + _NAME
             + r",\s+"
             + _NAME
@@ -70,7 +71,7 @@ class TitledPersonRecognizer(PatternRecognizer):
             + r")?)",
             0.85,
         ),
-        Pattern("Name after role (medium)", r"(?<=\b" + _ROLE + r"\s*:?\s+)" + _FULL, 0.6),
+        Pattern("Name after role (medium)", r"\b" + _ROLE + r"\s*:?\s+\K" + _FULL, 0.6),
         Pattern(
             "Name opening a patient description (strong)",
             # "Butler, Carol is a 24-year-old", "Zachary Daniels (MRN ...)": the note's subject.

@@ -35,9 +35,9 @@ class UsAccountNumberRecognizer(PatternRecognizer):
         ),
         Pattern(
             "Id after account cue (strong)",
-            r"(?<="
+            r"(?:"
             + _CUE
-            + r"(?:\s*(?:number|num|no\.?|#|id|code))?\s*(?:[:#=]{1,2}|is)?\s*(?:#\s*)?)"
+            + r")(?:\s*(?:number|num|no\.?|#|id|code))?\s*(?:[:#=]{1,2}|is)?\s*(?:#\s*)?\K"
             + r"(?=[A-Z0-9-]*\d[A-Z0-9-]*\b)[A-Z0-9][A-Z0-9-]{4,19}\b",
             0.8,
         ),

@@ -32,9 +32,9 @@ class UsMemberIdRecognizer(PatternRecognizer):
         ),
         Pattern(
             "Id after member cue (strong)",
-            r"(?<="
+            r"(?:"
             + _CUE
-            + r"(?:\s*(?:id|number|num|no\.?|#|identifier))*\s*(?:[:#=]{1,2}|is)?\s*)"
+            + r")(?:\s*(?:id|number|num|no\.?|#|identifier))*\s*(?:[:#=]{1,2}|is)?\s*\K"
             + r"(?=[A-Z0-9-]*\d[A-Z0-9-]*\b)[A-Z0-9][A-Z0-9-]{4,19}\b",
             0.85,
         ),

@@ -32,7 +32,7 @@ class UsMrnRecognizer(PatternRecognizer):
             "MRN after cue (strong)",
             # Hospitals format MRNs freely ("998877", "112-45-789", "UCSF-12345", "12345XJ"):
             # after the cue, any letters/digits/hyphens token with at least four digits.
-            r"(?<=" + _CUE + r"(?:'s)?\s*(?:[:#=]{1,2}|is|of)?\s*#?\s*)"
+            r"(?:" + _CUE + r")(?:'s)?\s*(?:[:#=]{1,2}|is|of)?\s*#?\s*\K"
             r"(?=(?:[A-Z-]*\d){4})[A-Z0-9][A-Z0-9-]{3,24}\b",
             0.9,
         ),

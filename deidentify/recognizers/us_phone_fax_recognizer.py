@@ -35,12 +35,12 @@ class UsPhoneFaxRecognizer(PatternRecognizer):
         ),
         Pattern(
             "10 digits after phone/fax cue (strong)",
-            r"(?<=\b" + _CUE + r"\s*(?:number|no\.?|#)?\s*[:#]?\s*)(?:\+?1)?\d{10}" + _EXT + r"\b",
+            r"\b" + _CUE + r"\s*(?:number|no\.?|#)?\s*[:#]?\s*\K(?:\+?1)?\d{10}" + _EXT + r"\b",
             0.8,
         ),
         Pattern(
             "7-digit local after phone/fax cue (medium)",
-            r"(?<=\b" + _CUE + r"\s*(?:number|no\.?|#)?\s*[:#]?\s*)\d{3}[-.]\d{4}" + _EXT + r"\b",
+            r"\b" + _CUE + r"\s*(?:number|no\.?|#)?\s*[:#]?\s*\K\d{3}[-.]\d{4}" + _EXT + r"\b",
             0.6,
         ),
     ]

@@ -20,8 +20,8 @@ class UsSsnCueRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "Nine digits after SSN cue (strong)",
-            r"(?<=\b(?:SSN|SS\s*#|SS\s+(?:no|num(?:ber)?)\.?|social(?:\s+security)?(?:\s+(?:number|"
-            r"num|no\.?|#))?|soc\s+sec(?:\s*#)?)\s*(?:[:#=]{1,2}|is|of)?\s*)"
+            r"\b(?:SSN|SS\s*#|SS\s+(?:no|num(?:ber)?)\.?|social(?:\s+security)?(?:\s+(?:number|"
+            r"num|no\.?|#))?|soc\s+sec(?:\s*#)?)\s*(?:[:#=]{1,2}|is|of)?\s*\K"
             r"\d{3}([- .]?)\d{2}\1\d{4}\b",
             0.9,
         ),

@@ -24,6 +24,7 @@ class UsStreetAddressRecognizer(PatternRecognizer):
     A street address is a house number, one to four capitalised words and a USPS suffix
     ("1420 Maple Grove Rd"), optionally followed by a unit ("Apt 4B") and "City, ST ZIP".
     All name parts are case-sensitive: "2 tabs daily" or "3 times per day" never match.
+    Military mail ("PSC 1234, Box 5678, APO AE 09012") is a US address too.
     """
 
     COUNTRY_CODE = "us"
@@ -40,6 +41,15 @@ class UsStreetAddressRecognizer(PatternRecognizer):
             0.85,
         ),
         Pattern("PO Box (strong)", r"\bP\.?\s?O\.?\s+Box\s+\d{1,6}\b", 0.85),
+        # Military and diplomatic mail (USPS Pub. 28, sec. 225): "PSC 1234, Box 5678 / APO AE
+        # 09012", "Unit 2050 Box 4190 / DPO AP 96522", "USNS Comfort / FPO AA 34090".
+        Pattern(
+            "APO/FPO/DPO address (strong)",
+            r"(?-i:(?:\b(?:(?:PSC|CMR|Unit)\s+\d{1,5},?\s+Box\s+\d{1,5}|"
+            r"(?:USS|USNS|USNV|USCGC)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s+)?"
+            r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}(?:-\d{4})?\b)",
+            0.85,
+        ),
         Pattern(
             "Apartment number (medium)",
             r"(?-i:\b(?:Apt|Apartment)\.?\s*#?\s*[0-9][A-Z0-9-]*\b)",

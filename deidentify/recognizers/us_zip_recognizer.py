@@ -21,12 +21,12 @@ class UsZipRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "ZIP after state (strong)",
-            r"(?<=\b" + STATE_RE + r"\.?,?\s{1,3})\d{5}(?:-\d{4})?\b",
+            r"\b" + STATE_RE + r"\.?,?\s{1,3}\K\d{5}(?:-\d{4})?\b",
             0.8,
         ),
         Pattern(
             "ZIP after cue (strong)",
-            r"(?<=\b(?:zip|zipcode|zip\s+code|postal\s+code)\s*(?:code)?\s*(?:[:#]|is)?\s*)"
+            r"\b(?:zip|zipcode|zip\s+code|postal\s+code)\s*(?:code)?\s*(?:[:#]|is)?\s*\K"
             r"\d{5}(?:-\d{4})?\b",
             0.9,
         ),

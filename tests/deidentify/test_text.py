@@ -53,6 +53,24 @@ CASES = [
         "Hx of Parkinson disease and Crohn disease, on Tylenol and Lasix. "
         "BP 120/80, ESI 3, for 3 days since 2021.",
     ),
+    # Later bare mentions of a name found once are redacted too.
+    (
+        "Dr. Wendell Okafor saw the pt; Okafor will call the son. Wendell agrees.",
+        "Dr. <PERSON> saw the pt; <PERSON> will call the son. <PERSON> agrees.",
+    ),
+    # Items of a list with one found name are names too; drugs in a list are not.
+    (
+        "Visitors: Maria Lopez, Tovah and Birdie. Takes Lasix and Eliquis.",
+        "Visitors: <PERSON>, <PERSON> and <PERSON>. Takes Lasix and Eliquis.",
+    ),
+    # Non-US contact details: a foreign phone, postcode and care site.
+    (
+        "Daughter in Leeds, mobile: +44 7700 900123, postcode LS6 2QB. "
+        "Seen at Harlow Bay on 3/4/2026.",
+        "Daughter in <ADDRESS>, mobile: <PHONE>, postcode <ZIP>. Seen at <ADDRESS> on <DATE>.",
+    ),
+    # A weekday dates the encounter; vaguer relative phrases stay.
+    ("Fell last Friday, seen 2 days ago.", "Fell <DATE>, seen 2 days ago."),
     ("Chest pain", "Chest pain"),
     ("Pain 3/10 on acetaminophen 650 mg q6h PRN.", "Pain 3/10 on acetaminophen 650 mg q6h PRN."),
 ]

@@ -27,3 +27,16 @@ RECOGNIZER = TitledPersonRecognizer()
 )
 def test_titled_person_recognizer(found, text, expected):
     assert found(RECOGNIZER, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my name is Tovah Lindqvist", ["Tovah Lindqvist"]),
+        ("last name? Okonkwo", ["Okonkwo"]),
+        ("she goes by Birdie", ["Birdie"]),
+        ("her kid Ansel has a fever", ["Ansel"]),
+    ],
+)
+def test_name_cues(found, text, expected):
+    assert found(RECOGNIZER, text) == expected

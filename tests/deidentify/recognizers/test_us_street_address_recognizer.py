@@ -19,6 +19,8 @@ RECOGNIZER = UsStreetAddressRecognizer()
         ("PO Box 1234", ["PO Box 1234"]),
         ("moved to Apt 12C", ["Apt 12C"]),
         ("from Dayton, OH 45402 originally", ["Dayton, OH 45402"]),
+        ("son: PSC 1234, Box 5678\nAPO AE 09012", ["PSC 1234, Box 5678\nAPO AE 09012"]),
+        ("USNS Mercy FPO AP 96677", ["USNS Mercy FPO AP 96677"]),
         # negatives: doses, counts, hospital units, vitals
         ("2 tabs daily by mouth", []),
         ("3 times per day", []),
