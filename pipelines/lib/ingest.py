@@ -410,8 +410,10 @@ def _schema_drift(result: ReadResult, contracts: dict[str, Contract]) -> str | N
 
 
 # Files read and loaded in one transaction: a feed's first load (a year of daily files) is split so
-# that memory stays bounded, while each batch still pays per-statement costs once.
+# that memory stays bounded, while each batch still pays per-statement costs once. The byte bound
+# matters for HL7 and X12, whose readers hold Python strings per field (10-20x the file size).
 BATCH_FILES = 256
+BATCH_BYTES = 48 << 20
 
 
 def _ensure_zone(con: duckdb.DuckDBPyConnection) -> None:
@@ -428,10 +430,12 @@ def ingest_files(
     _ensure_zone(con)
     known = {sha for (sha,) in con.execute("select sha256 from phi.raw._ledger").fetchall()}
     outcomes = []
-    for start in range(0, len(files), BATCH_FILES):
+    pending = iter(files)
+    exhausted = False
+    while not exhausted:
         with ExitStack() as copies:  # remote files are copied locally for their batch only
-            batch = []
-            for landed in files[start : start + BATCH_FILES]:
+            batch, batch_bytes = [], 0
+            for landed in pending:
                 path = copies.enter_context(local_copy(landed.url))
                 facility = FILE_FACILITY.match(Path(landed.relative_path).name)
                 outcome = FileOutcome(
@@ -448,6 +452,11 @@ def ingest_files(
                     continue
                 known.add(outcome.sha256)
                 batch.append((landed, path, outcome))
+                batch_bytes += outcome.size_bytes
+                if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                    break
+            else:
+                exhausted = True
             if batch:
                 _load_batch(con, batch, now)
     for outcome in outcomes:

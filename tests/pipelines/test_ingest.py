@@ -79,7 +79,12 @@ def test_discover_lists_feed_files_relative_to_landing(landing: Path) -> None:
     assert found.feed == "appointments"
 
 
-def test_files_loaded_together_balance_each_on_its_own(ops_env: Path) -> None:
+@pytest.mark.parametrize("batch_files", [1, 256])
+def test_files_loaded_together_balance_each_on_its_own(
+    ops_env: Path, monkeypatch: pytest.MonkeyPatch, batch_files: int
+) -> None:
+    # One batch of both files, or one batch each: the counts must not depend on the batching.
+    monkeypatch.setattr("pipelines.lib.ingest.BATCH_FILES", batch_files)
     landing = ops_env / "landing"
     write_extract(landing, "2026-03-02", [row("1"), row("2"), row("3", status="lost")])
     # The next day repeats appointment 2 and brings 4: one batch, yet counted as if one at a time.
