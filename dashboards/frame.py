@@ -91,39 +91,11 @@ def sidebar_filters(ctx: PageContext, *, units: bool = False, departments: bool 
         unit_keys: tuple[str, ...] = ()
         department_keys: tuple[str, ...] = ()
         if units:
-            unit_df = load(ctx, queries.units, scope)
-            labels = dict(
-                zip(
-                    unit_df["unit_key"],
-                    unit_df["facility_id"] + " · " + unit_df["unit_name"],
-                    strict=True,
-                )
-            )
-            picked = st.multiselect(
-                "Unit",
-                options=list(labels),
-                format_func=lambda k: labels.get(k, k),
-                placeholder="All units",
-                key=f"filter_unit_{ctx.page}",
-            )
-            unit_keys = tuple(k for k in picked if k in labels)
+            unit_keys = _pick_keys(ctx, scope, queries.units, "unit", "Unit", "All units")
         if departments:
-            dept_df = load(ctx, queries.departments, scope)
-            labels = dict(
-                zip(
-                    dept_df["department_key"],
-                    dept_df["facility_id"] + " · " + dept_df["department_name"],
-                    strict=True,
-                )
+            department_keys = _pick_keys(
+                ctx, scope, queries.departments, "department", "Department", "All departments"
             )
-            picked = st.multiselect(
-                "Department",
-                options=list(labels),
-                format_func=lambda k: labels.get(k, k),
-                placeholder="All departments",
-                key=f"filter_department_{ctx.page}",
-            )
-            department_keys = tuple(k for k in picked if k in labels)
         default_start = max(first, last - timedelta(days=DEFAULT_DAYS - 1))
         picked_range = st.date_input(
             "Date range",
@@ -252,3 +224,33 @@ def facility_label(ctx: PageContext) -> Callable[[Any], str]:
         return str(names.get(facility_id, facility_id))
 
     return label
+
+
+def _pick_keys(
+    ctx: PageContext,
+    scope: Scope,
+    query: Callable[..., pd.DataFrame],
+    entity: str,
+    label: str,
+    placeholder: str,
+) -> tuple[str, ...]:
+    """A multiselect of the scope's units or departments, labelled `facility · name`.
+
+    Only keys the scope's own query returned are kept, so a tampered widget value selects nothing.
+    """
+    frame = load(ctx, query, scope)
+    labels = dict(
+        zip(
+            frame[f"{entity}_key"],
+            frame["facility_id"] + " · " + frame[f"{entity}_name"],
+            strict=True,
+        )
+    )
+    picked = st.multiselect(
+        label,
+        options=list(labels),
+        format_func=lambda k: labels.get(k, k),
+        placeholder=placeholder,
+        key=f"filter_{entity}_{ctx.page}",
+    )
+    return tuple(k for k in picked if k in labels)

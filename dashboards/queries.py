@@ -543,6 +543,15 @@ _CENSUS_FILTER = """
     and (len($units) = 0 or list_contains($units, facility_id || '/' || unit_id))
 """
 
+# Census per hour summed over the selected units: the base of the bed summary and the census trend.
+_HOURLY_CENSUS = f"""
+hourly as (
+    select census_hour, sum(occupied_beds) as occupied, sum(staffed_beds) as staffed
+    from marts.fct_bed_census_hourly
+    where {_CENSUS_FILTER} and cast(census_hour as date) between $start and $end
+    group by census_hour
+)"""
+
 
 @_cache
 def unit_hour_occupancy(
@@ -573,12 +582,7 @@ def bed_summary(scope: Scope, start: date, end: date, unit_keys: tuple[str, ...]
     return _run(
         scope,
         f"""
-        with hourly as (
-            select census_hour, sum(occupied_beds) as occupied, sum(staffed_beds) as staffed
-            from marts.fct_bed_census_hourly
-            where {_CENSUS_FILTER} and cast(census_hour as date) between $start and $end
-            group by census_hour
-        ),
+        with {_HOURLY_CENSUS},
         midnight as (
             select census_date, sum(midnight_census) as midnight_census
             from marts.fct_midnight_census
@@ -602,12 +606,7 @@ def census_trend(scope: Scope, start: date, end: date, unit_keys: tuple[str, ...
     return _run(
         scope,
         f"""
-        with hourly as (
-            select census_hour, sum(occupied_beds) as occupied, sum(staffed_beds) as staffed
-            from marts.fct_bed_census_hourly
-            where {_CENSUS_FILTER} and cast(census_hour as date) between $start and $end
-            group by census_hour
-        )
+        with {_HOURLY_CENSUS}
         select cast(census_hour as date) as census_date, avg(occupied) as mean_census,
                max(occupied) as peak_census, avg(staffed) as staffed_beds
         from hourly
