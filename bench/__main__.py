@@ -141,13 +141,21 @@ def generate_tier(tier: str, days: int) -> tuple[Path, Stage]:
 
 
 def split_landing(folder: Path, days: int) -> None:
-    """Copy the year into work/landing and keep the extra day aside in increment/."""
+    """Link the year into work/landing and keep the extra day aside in increment/."""
     held_back = (START + timedelta(days=days)).isoformat()
     for path in sorted((folder / "landing").glob("*/*")):
         target = "increment" if held_back in path.name else "work/landing"
         dest = folder / target / path.parent.name
         dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest / path.name)
+        _link_or_copy(path, dest / path.name)
+
+
+def _link_or_copy(source: Path, dest: Path) -> None:
+    # Readers never write to landing, so a hard link serves; the system year would need 9 GB more.
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
 
 
 def csv_ceiling(landing: Path) -> tuple[int, float]:
@@ -300,7 +308,7 @@ def daily_increment(folder: Path) -> Stage:
     if not held_back:
         raise RuntimeError(f"{folder}: no held-back day in increment/; delete the cache and rerun")
     for path in held_back:
-        shutil.copy2(path, folder / "work" / "landing" / path.parent.name / path.name)
+        _link_or_copy(path, folder / "work" / "landing" / path.parent.name / path.name)
 
     def run() -> int:
         rows = run_ingest(folder / "work", None)
