@@ -75,7 +75,9 @@ class TitledPersonRecognizer(PatternRecognizer):
         Pattern(
             "Name opening a patient description (strong)",
             # "Butler, Carol is a 24-year-old", "Zachary Daniels (MRN ...)": the note's subject.
-            r"(?-i:\b" + _NAME + r",?\s+" + _NAME + r")(?=\s+(?:\(MRN|is\s+an?\s+\d{1,3}[\s-]?"
+            # A courtesy title is no first name ("Miss Fisher is a 60-year-old": only Fisher).
+            r"(?-i:\b(?!" + _TITLE_WORDS + r")" + _NAME + r",?\s+" + _NAME + r")"
+            r"(?=\s+(?:\(MRN|is\s+an?\s+\d{1,3}[\s-]?"
             r"(?:year|yo\b|y/o|y\.o\.|month|week|day)))",
             0.8,
         ),
