@@ -28,7 +28,7 @@ from presidio_analyzer import (
 )
 
 from deidentify.recognizers import CUSTOM_RECOGNIZERS
-from deidentify.recognizers.clinical_terms import VITALS_RE, is_clinical_phrase
+from deidentify.recognizers.clinical_terms import DRUGS, VITALS_RE, is_clinical_phrase
 from deidentify.recognizers.us_address_terms import STATE_CODES, STATE_NAMES
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ _EPONYM_TAIL_RE = re.compile(
     r"^\s*(?:'s|’s)?\s*(?:disease|syndrome|sign|score|scale|palsy|catheter|tube|lymphoma|"
     r"reflex|risk|criteria|rule|classification|stage|staging|method|procedure|operation|index|"
     r"sarcoma|maneuver|test|criteria|classification|tumor|ulcer|fracture|disorder|dementia|"
-    r"esophagus|point|triad|reflex|phenomenon|'s)",
+    # The word must end there: "points out" after a name is a verb, not "McBurney's point".
+    r"esophagus|point|triad|reflex|phenomenon)\b",
     re.IGNORECASE,
 )
 
@@ -253,8 +254,12 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
             return True
         if _CLINICAL_NOUN_RE.search(span) or _DOSE_RE.search(span):
             return True
-        words = [w.strip(".,").lower() for w in span.split()]
+        words = [w.strip(".,;:").lower() for w in span.split()]
         if all(w in _TITLES for w in words):
+            return True
+        # "Takes Lasix": a drug inside a name or place (the medium model tags such verb + drug
+        # pairs); no deny-list word test here, eponyms are surnames too ("Jane Wilson").
+        if any(w in DRUGS for w in words):
             return True
         if is_clinical_phrase(span):
             return True
