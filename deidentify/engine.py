@@ -139,6 +139,7 @@ _CLINICAL_NOUN_RE = re.compile(
 # A dose or a volume inside an NER place or person is a medication order ("Lasix 40 mg",
 # which the medium model tags as a facility).
 _DOSE_RE = re.compile(r"\d\s*(?:mg|mcg|g|mL|L|units?|mEq|mmol|%)\b", re.IGNORECASE)
+_AFTER_TITLE_RE = re.compile(r"(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|MS|DR))\.?[ \t]{1,3}$")
 # Courtesy titles and the "pt" cue are not names: "Pt Miss" alone is no person.
 _TITLES = frozenset("mr mrs ms miss mx dr pt patient".split())
 
@@ -247,6 +248,10 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
     if result.entity_type in ("PERSON", "LOCATION") and from_ner:
         if not any(c.isupper() for c in span):
             return True
+        # After a courtesy title an eponym is a surname ("Miss Hoffman"). Presidio keeps one of
+        # two identical findings, so dropping NER's here would also lose TitledPersonRecognizer's.
+        if result.entity_type == "PERSON" and _AFTER_TITLE_RE.search(text, 0, result.start):
+            return False
         if span.strip() in _STATES or span.strip().lower() in _STATES:
             return True
         # Names hold no digits ("Cr 1.1") and no disease/scale nouns ("Glasgow Coma Scale").
