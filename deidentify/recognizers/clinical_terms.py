@@ -65,6 +65,7 @@ CLINICAL_WORDS = frozenset(
     obs sur surg em ped peds onc ortho rehab tele ccu step-down medsurg barthel braden
     flank chest back neck head abdomen abdominal ankle knee hip hand arm leg foot shoulder
     ambulating started wound pain dressing tolerating voiding
+    rash cough fever x-ray xray
     mrn dos dob ssn acct har fin id ins member subscriber zip consult eval
     """.split()
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
@@ -73,9 +74,27 @@ class TitledPersonRecognizer(PatternRecognizer):
         ),
         Pattern("Name after role (medium)", r"\b" + _ROLE + r"\s*:?\s+\K" + _FULL, 0.6),
         Pattern(
+            # Patients write their own names in lower case in portal messages ("my name is
+            # lena andersson"); after a self-introduction the case does not matter.
+            "Name after self-introduction, any case (medium)",
+            r"\b(?:my name is|call me|calls me|maiden name is|(?:first|last) name is)\s+\K"
+            r"(?!(?:not|the|a|an|on|in|at|and|but|because|still|also)\b)"
+            r"\p{L}[\p{L}'-]+(?:\s+\p{L}\.?(?!\p{L}))?(?:\s+(?!(?:but|and|or|from|at|in|on|"
+            r"because|and|is|was|if|so|to)\b)\p{L}[\p{L}'-]+)?",
+            0.6,
+        ),
+        Pattern(
+            "Name before a possessive relation (strong)",
+            # "Franciska's kid", "Maria's son called": the owner of a relative is a person.
+            r"(?-i:\b(?!" + _TITLE_WORDS + r")" + _NAME + r")(?=(?:'s|’s)\s+" + _RELATION + r"\b)",
+            0.8,
+        ),
+        Pattern(
             "Name opening a patient description (strong)",
             # "Butler, Carol is a 24-year-old", "Zachary Daniels (MRN ...)": the note's subject.
-            r"(?-i:\b" + _NAME + r",?\s+" + _NAME + r")(?=\s+(?:\(MRN|is\s+an?\s+\d{1,3}[\s-]?"
+            # A courtesy title is no first name ("Miss Fisher is a 60-year-old": only Fisher).
+            r"(?-i:\b(?!" + _TITLE_WORDS + r")" + _NAME + r",?\s+" + _NAME + r")"
+            r"(?=\s+(?:\(MRN|is\s+an?\s+\d{1,3}[\s-]?"
             r"(?:year|yo\b|y/o|y\.o\.|month|week|day)))",
             0.8,
         ),
@@ -132,4 +151,6 @@ class TitledPersonRecognizer(PatternRecognizer):
             True when the match is not a name.
         """
         first = pattern_text.split()[0].strip(",.").lower()
+        if re.fullmatch(_RELATION, first, flags=re.IGNORECASE):
+            return True  # "Mother's sister" names no one
         return first in _NOT_NAMES or first in DRUGS or first in CLINICAL_WORDS

@@ -16,6 +16,9 @@ RECOGNIZER = TitledPersonRecognizer()
         ("Pt Flores, William called to cancel", ["Flores, William"]),
         ("signed Jane Doe, MD", ["Jane Doe"]),
         ("referencing Anna S., 34F", ["Anna S."]),
+        ("Butler, Carol is a 24-year-old", ["Butler, Carol"]),
+        # a courtesy title is the cue, never part of the subject's name
+        ("Miss Fisher is a 60-year-old woman", ["Fisher"]),
         # negatives: drugs and clinical words after cues, eponyms without a title, lowercase
         ("per Tylenol protocol", []),
         ("pt Denies chest pain", []),
@@ -36,6 +39,14 @@ def test_titled_person_recognizer(found, text, expected):
         ("last name? Okonkwo", ["Okonkwo"]),
         ("she goes by Birdie", ["Birdie"]),
         ("her kid Ansel has a fever", ["Ansel"]),
+        # self-introductions in patient messages, whatever the case
+        ("hi, my name is lena andersson.", ["lena andersson"]),
+        ("everyone calls me borna", ["borna"]),
+        ("my name is not important", []),
+        # the owner of a relative is a person; a relative owning one is not
+        ("Franciska's kid has a rash", ["Franciska"]),
+        ("Mother's sister called", []),
+        ("Pt's daughter at bedside", []),
     ],
 )
 def test_name_cues(found, text, expected):

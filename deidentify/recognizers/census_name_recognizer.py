@@ -1,0 +1,142 @@
+"""Names that start with a US census first name ("Homer Portillo", "Scott J Reyes"), as PERSON."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import ClassVar
+
+import names
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from deidentify.recognizers.clinical_terms import is_clinical_phrase
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Lower-cased first names of the 1990 US census (``names`` package, 5,163 names).
+
+    The lists ship inside the pinned ``names`` wheel, so nothing is fetched at run time.
+    """
+    found: set[str] = set()
+    for key in ("first:male", "first:female"):
+        with Path(names.FILES[key]).open(encoding="ascii") as handle:
+            found.update(line.split(maxsplit=1)[0].lower() for line in handle if line.strip())
+    return frozenset(found)
+
+
+def _is_title_word(word: str) -> bool:
+    """``Anna``, ``Gelencsér``: letters only, an upper-case one and then lower-case ones."""
+    return word.isalpha() and word[0].isupper() and word[1:].islower()
+
+
+class CensusNameRecognizer(EntityRecognizer):
+    """Recognize a proper noun that is a census first name, with the proper nouns after it.
+
+    Why: spaCy's small and medium models miss names that have no cue around them
+    ("Scott is a very sympathetic person", "Homero Portillo concert"); a patient's given name
+    is the most common identifier in free text. The list is the 1990 US census first names
+    (MIT-licensed ``names`` package), so it covers US patients far better than others.
+
+    Precision gates, because many first names are also words ("Will", "May", "Grant",
+    "Bill", "Hope"): the token must be title-case and tagged a proper noun by spaCy (the
+    tagger runs anyway), at least three letters, and not a month, a weekday, a drug or
+    clinical vocabulary. The span then takes up to two following proper nouns or initials
+    ("Miki C Kristiansen"). A lone first name scores lower than a first + last name.
+    """
+
+    ENTITIES: ClassVar[list[str]] = ["PERSON"]
+    NOT_NAMES: ClassVar[frozenset[str]] = frozenset(
+        """
+        january february march april may june july august september october november december
+        monday tuesday wednesday thursday friday saturday sunday
+        miss mister madam sister brother father mother doctor nurse pastor saint sir lady lord
+        king queen prince princess baby
+        """.split()
+    )
+    SCORE_FULL = 0.7
+    SCORE_FIRST_ONLY = 0.5
+    MAX_FOLLOWING = 2
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=self.ENTITIES,
+            supported_language=supported_language,
+            name="CensusNameRecognizer",
+        )
+
+    def load(self) -> None:
+        """Read the census lists once (the recognizer registry calls this at start-up)."""
+        first_names()
+
+    @classmethod
+    def _rejected(cls, word: str) -> bool:
+        return word.lower() in cls.NOT_NAMES or is_clinical_phrase(word)
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Find census first names and the proper nouns that follow them.
+
+        Args:
+            text: The text.
+            entities: Requested entities (PERSON or nothing).
+            nlp_artifacts: spaCy tokens with part-of-speech tags; without them nothing is found.
+
+        Returns:
+            One PERSON result per name.
+        """
+        if nlp_artifacts is None or nlp_artifacts.tokens is None or "PERSON" not in entities:
+            return []
+        known = first_names()
+        doc = nlp_artifacts.tokens
+        results = []
+        i, n = 0, len(doc)
+        while i < n:
+            token = doc[i]
+            word = token.text
+            if not (
+                len(word) >= 3
+                and token.pos_ == "PROPN"
+                and _is_title_word(word)
+                and word.lower() in known
+                and not self._rejected(word)
+            ):
+                i += 1
+                continue
+            end = i + 1
+            while end < n and end - i <= self.MAX_FOLLOWING:
+                nxt = doc[end]
+                initial = len(nxt.text.rstrip(".")) == 1 and nxt.text[0].isupper()
+                proper = nxt.pos_ == "PROPN" and _is_title_word(nxt.text)
+                if initial or (proper and not self._rejected(nxt.text)):
+                    end += 1
+                    continue
+                break
+            # A trailing initial belongs to the next sentence or a list ("Anna S." is
+            # TitledPersonRecognizer's), so the span ends on a word.
+            while end - 1 > i and len(doc[end - 1].text.rstrip(".")) == 1:
+                end -= 1
+            # A lone first name inside a run of capitalised words is a title or a heading
+            # ("Secretly Love", "Princess Royal"), not a person.
+            if end - i == 1 and i > 0 and doc[i - 1].text[:1].isupper():
+                i = end
+                continue
+            span = doc[i:end]
+            score = self.SCORE_FULL if end - i > 1 else self.SCORE_FIRST_ONLY
+            results.append(
+                RecognizerResult(
+                    entity_type="PERSON",
+                    start=span.start_char,
+                    end=span.end_char,
+                    score=score,
+                    analysis_explanation=None,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+            )
+            i = end
+        return results

@@ -1,0 +1,44 @@
+import pytest
+
+from deidentify.engine import LANGUAGE, get_analyzer
+from deidentify.recognizers import CensusNameRecognizer
+from deidentify.recognizers.census_name_recognizer import first_names
+
+RECOGNIZER = CensusNameRecognizer()
+
+
+def found(text: str) -> list[str]:
+    """Substrings reported, with the analyzer's own spaCy artifacts (tags drive the gates)."""
+    artifacts = get_analyzer().nlp_engine.process_text(text, LANGUAGE)
+    results = RECOGNIZER.analyze(text, ["PERSON"], artifacts)
+    return [text[r.start : r.end] for r in sorted(results, key=lambda r: r.start)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a census first name and the proper nouns or initials after it
+        ("Have you been to a Homer Portillo concert before?", ["Homer Portillo"]),
+        ("I want to add Miki C Kristiansen as a beneficiary", ["Miki C Kristiansen"]),
+        ("Scott is a very sympathetic person.", ["Scott"]),
+        # negatives: months, titles, words tagged as verbs, headings, lower case, no nlp tags
+        ("Will follow up in May.", []),
+        ("Miss Shah is here", []),
+        ("Dr. Jane Doe evaluated", ["Jane Doe"]),
+        ("The Princess Royal arrived today", []),
+        ("patricia called back", []),
+        ("Rash x2 days, on Lasix", []),
+    ],
+)
+def test_census_name_recognizer(text, expected):
+    assert found(text) == expected
+
+
+def test_without_nlp_artifacts_nothing_is_found():
+    assert RECOGNIZER.analyze("Scott is here", ["PERSON"], None) == []
+
+
+def test_census_lists_are_loaded_from_the_package():
+    names = first_names()
+    assert len(names) > 5000
+    assert {"mary", "james", "scott"} <= names
