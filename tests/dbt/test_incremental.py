@@ -15,6 +15,7 @@ and `dbt build --full-refresh`. Every table and view dbt builds must match row f
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,12 @@ from tests.dbt.fixtures import build_deid_fixture, run_dbt
 pytestmark = pytest.mark.integration
 
 DBT_SCHEMAS = ("staging", "intermediate", "marts")
+INCREMENTAL_MODELS = {
+    "stg_scheduling__appointments",
+    "fct_appointments",
+    "int_adt_events_voided",
+    "fct_adt_events",
+}
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, like: str, changes: dict[str, Any]) -> None:
@@ -138,6 +145,14 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copy(daily, tmp / "day1.duckdb")
     add_day_two(daily)
     _build(daily, tmp / "target", DAILY_BUILD_ARGS)
+    results = json.loads((tmp / "target" / "run_results.json").read_text())["results"]
+    incremental = {
+        r["unique_id"].split(".")[-1]
+        for r in results
+        if r["unique_id"].startswith("model.") and "raw_id >" in r["compiled_code"]
+    }
+    # the second build took the incremental branch of every incremental model
+    assert incremental == INCREMENTAL_MODELS
 
     full = build_deid_fixture(tmp / "full.duckdb")
     add_day_two(full)
