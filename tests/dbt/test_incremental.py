@@ -8,7 +8,9 @@ load order (higher `_raw_id`), messages that reach back into day 1:
   to SUR;
 - ADT M26: a new encounter E09 admitted 2026-03-04 01:00, which also moves the data's end time;
 - appointments: a new extract (2026-03-12) cancelling A08, a new appointment A11, and a stale row
-  for A03 from an older extract (2026-03-10) that must not replace its 2026-03-11 row.
+  for A03 from an older extract (2026-03-10) that must not replace its 2026-03-11 row;
+- ED visits: V07's departure (18:00 -> 01:00 next day) in a new extract, a new visit V08, and a
+  stale V02 row from an older extract without its departure.
 The daily command then runs again on the same warehouse; a second warehouse gets both days at once
 and `dbt build --full-refresh`. Every table and view dbt builds must match row for row.
 """
@@ -34,12 +36,18 @@ INCREMENTAL_MODELS = {
     "fct_appointments",
     "int_adt_events_voided",
     "fct_adt_events",
+    "stg_ehr__ed_visits",
+    "fct_ed_visits",
 }
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, like: str, changes: dict[str, Any]) -> None:
     """Append a copy of the row whose key is `like`, with `changes`, as the next load."""
-    key = {"adt_events": "message_control_id", "appointments": "appointment_key"}[table]
+    key = {
+        "adt_events": "message_control_id",
+        "appointments": "appointment_key",
+        "ed_visits": "ed_visit_key",
+    }[table]
     row = con.execute(
         f"select * from deid.{table} where {key} = ? order by _raw_id desc limit 1", [like]
     ).fetchone()
@@ -115,6 +123,14 @@ def add_day_two(warehouse: Path) -> None:
             },
         )
         _append(con, "appointments", "A03", {"status": "scheduled", "_extract_date": "2026-03-10"})
+        _append(
+            con,
+            "ed_visits",
+            "V07",
+            {"departure_at": "2026-03-02 01:00", "_extract_date": "2026-03-03"},
+        )
+        _append(con, "ed_visits", "V03", {"ed_visit_key": "V08", "_extract_date": "2026-03-03"})
+        _append(con, "ed_visits", "V02", {"departure_at": None, "_extract_date": "2026-03-01"})
 
 
 def _build(warehouse: Path, target: Path, args: list[str]) -> None:
@@ -181,6 +197,10 @@ def test_day_two_changes_day_one_rows(warehouses: dict[str, Path]) -> None:
             "select appointment_key, status from marts.fct_appointments "
             "where appointment_key in ('A03', 'A08', 'A11') order by 1"
         ).fetchall() == [("A03", "arrived"), ("A08", "cancelled"), ("A11", "scheduled")]
+        assert con.execute(
+            "select ed_visit_key, ed_los_minutes from marts.fct_ed_visits "
+            "where ed_visit_key in ('V02', 'V07', 'V08') order by 1"
+        ).fetchall() == [("V02", 180), ("V07", 420), ("V08", 120)]
 
 
 def test_daily_build_equals_full_rebuild(warehouses: dict[str, Path]) -> None:
