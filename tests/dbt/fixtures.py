@@ -9,13 +9,19 @@ No value here is real: keys are invented surrogates (`P01`, `E01`, ...).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import yaml
 
-CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "data_contracts" / "contracts"
+REPO = Path(__file__).resolve().parents[2]
+CONTRACTS_DIR = REPO / "data_contracts" / "contracts"
+DBT_PROJECT = REPO / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
 
 META_COLUMNS = [
     ("_raw_id", "bigint"),
@@ -1024,6 +1030,30 @@ def _insert(
         if unknown:
             raise KeyError(f"{table}: unknown fixture columns {sorted(unknown)}")
         con.execute(f"insert into {table} values ({placeholders})", [values.get(n) for n in names])
+
+
+def run_dbt(args: list[str], warehouse: Path, target_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run dbt on `warehouse` with its artifacts and logs in `target_dir` (not the project's)."""
+    env = {
+        **os.environ,
+        "OPS_WAREHOUSE_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [
+        str(DBT),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(target_dir / "logs"),
+    ]
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, check=False, timeout=600
+    )
 
 
 def build_deid_fixture(db_path: str | Path) -> Path:

@@ -21,46 +21,16 @@ The expected numbers come from the fixture in `tests/dbt/fixtures.py` (see the c
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.dbt.fixtures import build_deid_fixture
-
-REPO = Path(__file__).resolve().parents[2]
-PROJECT = REPO / "dbt_project"
-DBT = Path(sys.executable).parent / "dbt"
+from tests.dbt.fixtures import build_deid_fixture, run_dbt
 
 pytestmark = pytest.mark.integration
-
-
-def _dbt(args: list[str], warehouse: Path, target_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "OPS_WAREHOUSE_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    command = [
-        str(DBT),
-        *args,
-        "--project-dir",
-        str(PROJECT),
-        "--profiles-dir",
-        str(PROJECT),
-        "--target-path",
-        str(target_dir),
-        "--log-path",
-        str(target_dir / "logs"),
-    ]
-    return subprocess.run(
-        command, env=env, capture_output=True, text=True, check=False, timeout=600
-    )
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +39,10 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("dbt")
     warehouse = build_deid_fixture(tmp / "warehouse.duckdb")
     target = tmp / "target"
-    seed = _dbt(["seed"], warehouse, target)
+    seed = run_dbt(["seed"], warehouse, target)
     assert seed.returncode == 0, seed.stdout[-5000:]
     started = time.monotonic()
-    build = _dbt(["build"], warehouse, target)
+    build = run_dbt(["build"], warehouse, target)
     elapsed = time.monotonic() - started
     assert build.returncode == 0, build.stdout[-8000:]
     assert "ERROR=0" in build.stdout
@@ -350,7 +320,7 @@ def test_kpi_dictionary(built_warehouse: Path) -> None:
 def test_dbt_docs_generate(built_warehouse: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "docs.duckdb"
     shutil.copy(built_warehouse, warehouse)
-    docs = _dbt(["docs", "generate"], warehouse, tmp_path / "target")
+    docs = run_dbt(["docs", "generate"], warehouse, tmp_path / "target")
     assert docs.returncode == 0, docs.stdout[-5000:]
     assert (tmp_path / "target" / "catalog.json").exists()
 

@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ZonesResource
-from pipelines.lib.dbt import dbt_project
+from pipelines.lib.dbt import DAILY_BUILD_ARGS, dbt_project
 
 # dbt source name -> the Dagster asset prefix that produces it.
 SOURCE_PREFIX = {"ehr": "deid", "scheduling": "deid", "billing": "deid", "dq": "dq"}
@@ -38,7 +38,7 @@ class OpsTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=OpsTranslator(),
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, zones: ZonesResource):
-    """Seeds, models and their tests, built in dependency order by `dbt build`."""
+    """Seeds, models and their data tests in dependency order, incremental where configured."""
     # profiles.yml reads the warehouse path from this variable; pin it to this run's settings.
     os.environ["OPS_WAREHOUSE_PATH"] = str(zones.settings().warehouse_path)
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(DAILY_BUILD_ARGS, context=context).stream()

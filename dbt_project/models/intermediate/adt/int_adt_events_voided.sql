@@ -1,11 +1,25 @@
 -- Cancel events void the event they cancel (HL7 table 0003): A11 voids the latest earlier A01/A04 of
 -- the encounter, A12 the latest earlier A02, A13 the latest earlier A03. "Earlier" follows the
 -- effective time (late-arriving messages are placed by when they happened, not when they were sent).
+-- Voiding and sequencing never look outside the encounter, so an incremental run rebuilds just the
+-- encounters with new messages (a late, cancelling or correcting message rebuilds its whole encounter).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='encounter_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 adt_events as (
 
     select * from {{ ref('stg_ehr__adt_events') }}
+    {% if is_incremental() %}
+        where encounter_key in (
+            {{ keys_with_new_rows(ref('stg_ehr__adt_events'), 'encounter_key') }}
+        )
+    {% endif %}
 
 ),
 

@@ -1,9 +1,22 @@
 -- Access and no-show mart (kpis.md "No-show rate", "Same-day cancellation rate", "Appointment lead time").
+-- Incremental per appointment: a row depends only on its appointment's latest extract row.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='appointment_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 appointments as (
 
     select * from {{ ref('stg_scheduling__appointments') }}
+    {% if is_incremental() %}
+        where appointment_key in (
+            {{ keys_with_new_rows(ref('stg_scheduling__appointments'), 'appointment_key') }}
+        )
+    {% endif %}
 
 ),
 
@@ -73,7 +86,8 @@ final as (
             and appointment_date
             = {{ dbt.cast('cancelled_at', api.Column.translate_type('date')) }},
             false
-        ) as is_same_day_cancel
+        ) as is_same_day_cancel,
+        raw_id
     from measured
 
 )

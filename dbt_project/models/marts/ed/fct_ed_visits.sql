@@ -1,11 +1,24 @@
 -- ED throughput (kpis.md): EDBA intervals, OP-18 eligibility, ED-2 boarding, LWBS and the ECAT
 -- (CMS1244v1) components. Thresholds are vars: ecat_room_wait_minutes, ecat_boarding_hours,
 -- ecat_ed_los_hours.
+-- Incremental per ED visit: a row depends only on the visit's latest extract row.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='ed_visit_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 ed_visits as (
 
     select * from {{ ref('stg_ehr__ed_visits') }}
+    {% if is_incremental() %}
+        where ed_visit_key in (
+            {{ keys_with_new_rows(ref('stg_ehr__ed_visits'), 'ed_visit_key') }}
+        )
+    {% endif %}
 
 ),
 
@@ -79,7 +92,8 @@ final as (
             or is_left_without_evaluation
             or coalesce(boarding_minutes > {{ var('ecat_boarding_hours') }} * 60, false)
             or coalesce(ed_los_minutes > {{ var('ecat_ed_los_hours') }} * 60, false)
-        ) as is_ecat_numerator
+        ) as is_ecat_numerator,
+        raw_id
     from intervals
 
 )

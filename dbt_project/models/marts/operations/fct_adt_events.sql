@@ -1,8 +1,21 @@
+-- Incremental per encounter, like int_adt_events_voided: its rows change only with the encounter's.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='encounter_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 adt_events as (
 
     select * from {{ ref('int_adt_events_voided') }}
+    {% if is_incremental() %}
+        where encounter_key in (
+            {{ keys_with_new_rows(ref('int_adt_events_voided'), 'encounter_key') }}
+        )
+    {% endif %}
 
 ),
 
@@ -34,7 +47,8 @@ final as (
         cast(encounter_event_sequence as integer) as encounter_event_sequence,
         extract_date,
         source_file,
-        source_line
+        source_line,
+        raw_id
     from adt_events
 
 )

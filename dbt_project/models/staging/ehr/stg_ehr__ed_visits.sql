@@ -1,8 +1,22 @@
+-- Incremental per ED visit, like stg_scheduling__appointments: only a visit with a new extract row
+-- can change its winner.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='ed_visit_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
 
     select * from {{ source('ehr', 'ed_visits') }}
+    {% if is_incremental() %}
+        where ed_visit_key in (
+            {{ keys_with_new_rows(source('ehr', 'ed_visits'), 'ed_visit_key', '_raw_id') }}
+        )
+    {% endif %}
 
 ),
 

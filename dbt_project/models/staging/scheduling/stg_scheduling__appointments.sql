@@ -1,8 +1,25 @@
+-- A table built incrementally, unlike the other staging views: the latest-extract-wins ranking reads
+-- every extract of every appointment (a million rows a year), and only appointments with a new
+-- extract row can change their winner.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='appointment_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
 
     select * from {{ source('scheduling', 'appointments') }}
+    {% if is_incremental() %}
+        where appointment_key in (
+            {{ keys_with_new_rows(
+                source('scheduling', 'appointments'), 'appointment_key', '_raw_id'
+            ) }}
+        )
+    {% endif %}
 
 ),
 

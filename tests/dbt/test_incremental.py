@@ -1,0 +1,213 @@
+"""The daily (incremental) dbt build gives exactly the tables of a full rebuild.
+
+Day 1 is the fixture of `tests/dbt/fixtures.py`, built with the daily command. Day 2 appends, in
+load order (higher `_raw_id`), messages that reach back into day 1:
+- ADT M24: an A12 (extract 2026-03-04) cancelling E06's transfer M17 of 2026-03-02 03:00, so M17
+  becomes voided and E06 stays in its ED bed;
+- ADT M25: a late A08 for E02 (effective 2026-03-02 08:00, extract 2026-03-04) changing the service
+  to SUR;
+- ADT M26: a new encounter E09 admitted 2026-03-04 01:00, which also moves the data's end time;
+- appointments: a new extract (2026-03-12) cancelling A08, a new appointment A11, and a stale row
+  for A03 from an older extract (2026-03-10) that must not replace its 2026-03-11 row;
+- ED visits: V07's departure (18:00 -> 01:00 next day) in a new extract, a new visit V08, and a
+  stale V02 row from an older extract without its departure.
+The daily command then runs again on the same warehouse; a second warehouse gets both days at once
+and `dbt build --full-refresh`. Every table and view dbt builds must match row for row.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from pipelines.lib.dbt import DAILY_BUILD_ARGS
+from tests.dbt.fixtures import build_deid_fixture, run_dbt
+
+pytestmark = pytest.mark.integration
+
+DBT_SCHEMAS = ("staging", "intermediate", "marts")
+INCREMENTAL_MODELS = {
+    "stg_scheduling__appointments",
+    "fct_appointments",
+    "int_adt_events_voided",
+    "fct_adt_events",
+    "stg_ehr__ed_visits",
+    "fct_ed_visits",
+}
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, like: str, changes: dict[str, Any]) -> None:
+    """Append a copy of the row whose key is `like`, with `changes`, as the next load."""
+    key = {
+        "adt_events": "message_control_id",
+        "appointments": "appointment_key",
+        "ed_visits": "ed_visit_key",
+    }[table]
+    row = con.execute(
+        f"select * from deid.{table} where {key} = ? order by _raw_id desc limit 1", [like]
+    ).fetchone()
+    columns = [d[0] for d in con.description]
+    values = dict(zip(columns, row, strict=True))
+    raw_id = con.execute(f"select max(_raw_id) + 1 from deid.{table}").fetchone()[0]
+    values.update(changes)
+    values.update(
+        _raw_id=raw_id,
+        _source_file=f"{table}/fixture_{values['_extract_date']}",
+        _source_line=raw_id,
+    )
+    placeholders = ", ".join("?" for _ in columns)
+    con.execute(f"insert into deid.{table} values ({placeholders})", [values[c] for c in columns])
+
+
+def _adt(msg: str, trigger: str, effective_at: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "message_control_id": msg,
+        "trigger_event": trigger,
+        "effective_at": effective_at,
+        "recorded_at": effective_at,
+        "sent_at": effective_at,
+        "_extract_date": "2026-03-04",
+        **extra,
+    }
+
+
+def add_day_two(warehouse: Path) -> None:
+    """Land day 2 (see the module docstring) in the de-identified tables."""
+    with duckdb.connect(str(warehouse)) as con:
+        _append(con, "adt_events", "M17", _adt("M24", "A12", "2026-03-02 03:10"))
+        _append(
+            con, "adt_events", "M04", _adt("M25", "A08", "2026-03-02 08:00", hospital_service="SUR")
+        )
+        _append(
+            con,
+            "adt_events",
+            "M01",
+            _adt(
+                "M26",
+                "A01",
+                "2026-03-04 01:00",
+                encounter_key="E09",
+                patient_key="P09",
+                account_key="K09",
+                bed_id="102A",
+                room_id="R2",
+            ),
+        )
+        _append(
+            con,
+            "appointments",
+            "A08",
+            {
+                "status": "cancelled",
+                "cancelled_at": "2026-03-12 10:00",
+                "status_changed_at": "2026-03-12 10:00",
+                "_extract_date": "2026-03-12",
+            },
+        )
+        _append(
+            con,
+            "appointments",
+            "A10",
+            {
+                "appointment_key": "A11",
+                "booked_at": "2026-03-12 09:00",
+                "slot_start_at": "2026-03-20 10:00",
+                "slot_end_at": "2026-03-20 11:00",
+                "status": "scheduled",
+                "_extract_date": "2026-03-12",
+            },
+        )
+        _append(con, "appointments", "A03", {"status": "scheduled", "_extract_date": "2026-03-10"})
+        _append(
+            con,
+            "ed_visits",
+            "V07",
+            {"departure_at": "2026-03-02 01:00", "_extract_date": "2026-03-03"},
+        )
+        _append(con, "ed_visits", "V03", {"ed_visit_key": "V08", "_extract_date": "2026-03-03"})
+        _append(con, "ed_visits", "V02", {"departure_at": None, "_extract_date": "2026-03-01"})
+
+
+def _build(warehouse: Path, target: Path, args: list[str]) -> None:
+    result = run_dbt(args, warehouse, target)
+    assert result.returncode == 0, result.stdout[-8000:]
+
+
+def _relations(warehouse: Path) -> list[tuple[str, str]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in {DBT_SCHEMAS} order by 1, 2"
+        ).fetchall()
+
+
+def _rows(warehouse: Path, schema: str, name: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """`daily`: day 1 then day 2 built with the daily command; `full`: both days, full refresh."""
+    tmp = tmp_path_factory.mktemp("incremental")
+    daily = build_deid_fixture(tmp / "daily.duckdb")
+    _build(daily, tmp / "target", ["seed"])
+    _build(daily, tmp / "target", DAILY_BUILD_ARGS)
+    shutil.copy(daily, tmp / "day1.duckdb")
+    add_day_two(daily)
+    _build(daily, tmp / "target", DAILY_BUILD_ARGS)
+    results = json.loads((tmp / "target" / "run_results.json").read_text())["results"]
+    incremental = {
+        r["unique_id"].split(".")[-1]
+        for r in results
+        if r["unique_id"].startswith("model.") and "raw_id >" in r["compiled_code"]
+    }
+    # the second build took the incremental branch of every incremental model
+    assert incremental == INCREMENTAL_MODELS
+
+    full = build_deid_fixture(tmp / "full.duckdb")
+    add_day_two(full)
+    _build(full, tmp / "target", ["seed"])
+    _build(full, tmp / "target", ["build", "--full-refresh"])
+    return {"day1": tmp / "day1.duckdb", "daily": daily, "full": full}
+
+
+def test_day_two_changes_day_one_rows(warehouses: dict[str, Path]) -> None:
+    sql = (
+        "select adt_event_id, is_voided, voided_by_event_id, is_late_arriving "
+        "from marts.fct_adt_events where adt_event_id in ('M17', 'M25', 'M26') order by 1"
+    )
+    with duckdb.connect(str(warehouses["day1"]), read_only=True) as con:
+        assert con.execute(sql).fetchall() == [("M17", False, None, False)]
+    with duckdb.connect(str(warehouses["daily"]), read_only=True) as con:
+        assert con.execute(sql).fetchall() == [
+            ("M17", True, "M24", False),
+            ("M25", False, None, True),
+            ("M26", False, None, False),
+        ]
+        assert con.execute(
+            "select hospital_service from marts.fct_inpatient_stays where encounter_key = 'E02'"
+        ).fetchall() == [("SUR",)]
+        assert con.execute(
+            "select appointment_key, status from marts.fct_appointments "
+            "where appointment_key in ('A03', 'A08', 'A11') order by 1"
+        ).fetchall() == [("A03", "arrived"), ("A08", "cancelled"), ("A11", "scheduled")]
+        assert con.execute(
+            "select ed_visit_key, ed_los_minutes from marts.fct_ed_visits "
+            "where ed_visit_key in ('V02', 'V07', 'V08') order by 1"
+        ).fetchall() == [("V02", 180), ("V07", 420), ("V08", 120)]
+
+
+def test_daily_build_equals_full_rebuild(warehouses: dict[str, Path]) -> None:
+    relations = _relations(warehouses["full"])
+    assert ("marts", "fct_adt_events") in relations
+    assert _relations(warehouses["daily"]) == relations
+    for schema, name in relations:
+        daily = _rows(warehouses["daily"], schema, name)
+        assert daily, f"{schema}.{name} is empty"
+        assert daily == _rows(warehouses["full"], schema, name), f"{schema}.{name} differs"
