@@ -35,7 +35,7 @@ browser:  ## Install Debian's Chromium for the dashboard browser tests
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 manifest: setup  ## Parse the dbt project (offline) so Dagster can load it
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	$(BIN)/python -m pipelines.lib.dbt
 
 synth: setup  ## Generate the synthetic demo health system into data/landing (once)
 	@test -d $(OPS_DATA_DIR)/landing/adt || $(BIN)/python -m pipelines.synthetic --scale demo \

@@ -39,6 +39,7 @@ class OpsTranslator(DagsterDbtTranslator):
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, zones: ZonesResource):
     """Seeds, models and their data tests in dependency order, incremental where configured."""
-    # profiles.yml reads the warehouse path from this variable; pin it to this run's settings.
+    # profiles.yml reads the warehouse path from this variable; pin it to this run's settings (the
+    # same string `make manifest` parsed with, see lib/dbt.py dbt_env, so dbt parses partially).
     os.environ["OPS_WAREHOUSE_PATH"] = str(zones.settings().warehouse_path)
     yield from dbt.cli(DAILY_BUILD_ARGS, context=context).stream()
