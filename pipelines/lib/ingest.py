@@ -11,10 +11,12 @@ Each file goes through four steps, all set-based in DuckDB:
 
 Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV files, one
 cast/check/de-duplicate pass, one append), because per-file statements cost more than the rows
-themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`) is
-written in its batch's transaction, so a crash never leaves rows without their ledger entry; a file
-whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op. The ledger and
-the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
+themselves when a year of daily extracts lands at once. HL7, X12 and FHIR files are parsed in
+worker processes, batch k + 1 while batch k loads, with the same results in the same file order.
+Each file's ledger row (`raw._ledger`) is written in its batch's transaction, so a crash never
+leaves rows without their ledger entry; a file whose sha256 is already in the ledger is skipped,
+which makes re-ingestion a no-op. The ledger and the quarantine summary (without raw records) are
+mirrored to the warehouse `dq` schema.
 
 """
 
@@ -431,7 +433,9 @@ BATCH_BYTES = 48 << 20
 # Structural readers (HL7, X12, FHIR) are pure Python and CPU-bound: above this many bytes in a
 # batch they run in worker processes, one file per task, while this process loads the previous
 # batch into DuckDB (which has a single writer: loading stays here). Below it a pool's start-up
-# costs more than it saves (a daily increment is a file or two per feed).
+# costs more than it saves (a daily increment is a file or two per feed). Workers start the
+# `forkserver` way, so a program that ingests must guard its entry point with
+# `if __name__ == "__main__":` (its main module is imported in each worker).
 PARALLEL_MIN_BYTES = 4 << 20
 READ_WORKERS = os.cpu_count() or 1
 
@@ -449,7 +453,9 @@ class _BatchReader:
         self.feed = feed
         contracts = contracts_for_feed(feed)
         structural = bool(contracts) and contracts[0].format != "csv"
-        self.workers = workers if structural and workers > 1 else 0
+        # A daemonic process (some executors run steps in one) may not start children.
+        daemon = multiprocessing.current_process().daemon
+        self.workers = workers if structural and workers > 1 and not daemon else 0
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _BatchReader:
