@@ -353,18 +353,23 @@ def _load_table(
         f"r.{_ident(rk)} is not distinct from c.{_ident(k)}"
         for rk, k in zip(raw_key, key, strict=True)
     )
+    # The first occurrence of each key is ranked on the key columns and row ids alone, not on whole
+    # rows. `_row` (the row's position in the batch as the reader emitted it) breaks ties between
+    # rows of one line, such as the adjustments of one CAS segment.
     con.execute(
         f"""
         create or replace temp table _fresh as
-        select * from (
-            select *,
-                row_number() over (
-                    partition by {partition} order by _file_order, _source_line
-                ) as _dup_rank
-            from _checked where len(_reasons) = 0
-        ) c
-        where _dup_rank = 1
-          and not exists (select 1 from phi.raw.{table} r where {match})
+        select *, rowid as _row from _checked where rowid in (
+            select _row from (
+                select rowid as _row, {partition},
+                    row_number() over (
+                        partition by {partition} order by _file_order, _source_line, rowid
+                    ) as _dup_rank
+                from _checked where len(_reasons) = 0
+            ) c
+            where _dup_rank = 1
+              and not exists (select 1 from phi.raw.{table} r where {match})
+        )
         """
     )
     counts: dict[str, TableLoad] = {}
@@ -384,7 +389,7 @@ def _load_table(
         f"""
         insert into phi.raw.{table}
         select (select coalesce(max(_raw_id), 0) from phi.raw.{table})
-                   + row_number() over (order by _file_order, _source_line) as _raw_id,
+                   + row_number() over (order by _file_order, _source_line, _row) as _raw_id,
                {select_cols},
                _source_file, _source_line, _extract_date, _row_hash
         from _fresh
