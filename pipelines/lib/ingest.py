@@ -549,15 +549,35 @@ def ingest_files(
             size = sum(outcome.size_bytes for _, _, outcome in batch)
             read = reader.submit([path for _, path, _ in batch], size)
             if previous is not None:
-                _load_batch(con, *previous[:2], now)
+                with _threads(con, 1 if reader.pool else None):
+                    _load_batch(con, *previous[:2], now)
                 previous[2].close()
             previous = (batch, read, batch_copies)
         if previous is not None:
-            _load_batch(con, *previous[:2], now)
+            with _threads(con, 1 if reader.pool else None):
+                _load_batch(con, *previous[:2], now)
     for outcome in outcomes:
         if outcome.status == "unbalanced":
             log.error("ledger does not balance for %s: %s", outcome.file_path, asdict(outcome))
     return outcomes
+
+
+@contextmanager
+def _threads(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iterator[None]:
+    """Run with DuckDB limited to `threads` threads (None: unchanged), then restore the setting.
+
+    While read workers keep every core busy, DuckDB's own threads only contend with them: on two
+    cores a second DuckDB thread doubled the CPU time of the load statements and made them slower.
+    """
+    if threads is None:
+        yield
+        return
+    before = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute(f"set threads = {int(threads)}")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(before)}")
 
 
 def _batches(
