@@ -46,9 +46,12 @@ def _ingest(landing: Path, phi_db: Path, workers: int) -> tuple[list[FileOutcome
     settings = replace(get_settings(), phi_db_path=phi_db)
     con = phi_connection(settings)
     try:
+        threads = con.execute("select current_setting('threads')").fetchone()
         outcomes = []
         for feed in ("adt", "remits_835"):
             outcomes += ingest_files(con, discover(str(landing), [feed]), now=NOW, workers=workers)
+        # The load runs on one DuckDB thread beside the workers; the caller's setting comes back.
+        assert con.execute("select current_setting('threads')").fetchone() == threads
         tables = {
             t: con.execute(f"select * from phi.raw.{t} order by all").fetchall() for t in TABLES
         }
