@@ -11,10 +11,12 @@ Each file goes through four steps, all set-based in DuckDB:
 
 Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV files, one
 cast/check/de-duplicate pass, one append), because per-file statements cost more than the rows
-themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`) is
-written in its batch's transaction, so a crash never leaves rows without their ledger entry; a file
-whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op. The ledger and
-the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
+themselves when a year of daily extracts lands at once. HL7, X12 and FHIR files are parsed in
+worker processes, batch k + 1 while batch k loads, with the same results in the same file order.
+Each file's ledger row (`raw._ledger`) is written in its batch's transaction, so a crash never
+leaves rows without their ledger entry; a file whose sha256 is already in the ledger is skipped,
+which makes re-ingestion a no-op. The ledger and the quarantine summary (without raw records) are
+mirrored to the warehouse `dq` schema.
 
 """
 
@@ -23,10 +25,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -118,6 +124,12 @@ class LandedFile:
     # The extract day in the file name; else the day the file landed (its modification time). It is
     # the file's Dagster partition.
     extract_date: date | None = None
+
+
+def read_landed_file(path: Path, feed: str) -> ReadResult:
+    """Read one landed file of a structural feed (HL7, X12, FHIR); what a read worker runs."""
+    [result] = read_landed_files([path], feed)
+    return result
 
 
 def read_landed_files(paths: list[Path], feed: str) -> list[ReadResult]:
@@ -323,14 +335,11 @@ def _load_table(
     reasons = (
         f"list_filter([{', '.join(checks)}]::varchar[], r -> r is not null)" if checks else "[]"
     )
-    raw_json = (
-        "to_json({" + ", ".join(f"{_sql_str(c)}: {_ident(c)}" for c in contract.column_names) + "})"
-    )
     con.execute(
         f"""
         create or replace temp table _checked as
         with typed as (select *, {typed} from _incoming)
-        select *, {reasons} as _reasons, {raw_json}::varchar as _raw_json from typed
+        select *, {reasons} as _reasons from typed
         """
     )
     con.unregister("_incoming")
@@ -344,18 +353,23 @@ def _load_table(
         f"r.{_ident(rk)} is not distinct from c.{_ident(k)}"
         for rk, k in zip(raw_key, key, strict=True)
     )
+    # The first occurrence of each key is ranked on the key columns and row ids alone, not on whole
+    # rows. `_row` (the row's position in the batch as the reader emitted it) breaks ties between
+    # rows of one line, such as the adjustments of one CAS segment.
     con.execute(
         f"""
         create or replace temp table _fresh as
-        select * from (
-            select *,
-                row_number() over (
-                    partition by {partition} order by _file_order, _source_line
-                ) as _dup_rank
-            from _checked where len(_reasons) = 0
-        ) c
-        where _dup_rank = 1
-          and not exists (select 1 from phi.raw.{table} r where {match})
+        select *, rowid as _row from _checked where rowid in (
+            select _row from (
+                select rowid as _row, {partition},
+                    row_number() over (
+                        partition by {partition} order by _file_order, _source_line, rowid
+                    ) as _dup_rank
+                from _checked where len(_reasons) = 0
+            ) c
+            where _dup_rank = 1
+              and not exists (select 1 from phi.raw.{table} r where {match})
+        )
         """
     )
     counts: dict[str, TableLoad] = {}
@@ -375,16 +389,21 @@ def _load_table(
         f"""
         insert into phi.raw.{table}
         select (select coalesce(max(_raw_id), 0) from phi.raw.{table})
-                   + row_number() over (order by _file_order, _source_line) as _raw_id,
+                   + row_number() over (order by _file_order, _source_line, _row) as _raw_id,
                {select_cols},
                _source_file, _source_line, _extract_date, _row_hash
         from _fresh
         """
     )
+    # The raw record as JSON, built for the quarantined rows only: most batches have none.
+    raw_json = (
+        "to_json({" + ", ".join(f"{_sql_str(c)}: {_ident(c)}" for c in contract.column_names) + "})"
+    )
     con.execute(
-        """
+        f"""
         insert into phi.raw._quarantine
-        select _source_file, ?, ?, _source_line, array_to_string(_reasons, '; '), _raw_json, ?
+        select _source_file, ?, ?, _source_line, array_to_string(_reasons, '; '),
+               {raw_json}::varchar, ?
         from _checked where len(_reasons) > 0
         """,
         [feed, contract.table, now],
@@ -416,6 +435,88 @@ BATCH_FILES = 256
 BATCH_BYTES = 48 << 20
 
 
+# Structural readers (HL7, X12, FHIR) are pure Python and CPU-bound: above this many bytes in a
+# batch they run in worker processes, one file per task, while this process loads the previous
+# batch into DuckDB (which has a single writer: loading stays here). Below it a pool's start-up
+# costs more than it saves (a daily increment is a file or two per feed). Workers start the
+# `forkserver` way, so a program that ingests must guard its entry point with
+# `if __name__ == "__main__":` (its main module is imported in each worker).
+PARALLEL_MIN_BYTES = 4 << 20
+READ_WORKERS = os.cpu_count() or 1
+
+
+class _BatchReader:
+    """Reads the batches of one feed: CSV in this process, structural formats in a worker pool.
+
+    `submit` starts reading a batch and returns a function that yields the batch's results in file
+    order. A reader's exception is raised from that function for its file, as the serial reader
+    would raise it; a worker that dies (killed, out of memory) breaks the pool, and every file it
+    had not returned is then read in this process, so that no file is ever silently dropped.
+    """
+
+    def __init__(self, feed: str, workers: int) -> None:
+        self.feed = feed
+        contracts = contracts_for_feed(feed)
+        structural = bool(contracts) and contracts[0].format != "csv"
+        # A daemonic process (some executors run steps in one) may not start children.
+        daemon = multiprocessing.current_process().daemon
+        self.workers = workers if structural and workers > 1 and not daemon else 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _BatchReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            # Futures of a batch that was never loaded (an earlier batch failed) are dropped.
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, paths: list[Path], size_bytes: int) -> Callable[[], list[ReadResult]]:
+        """Start reading a batch; the returned function waits for its results, in file order."""
+        if self.workers and (self.pool is not None or size_bytes >= PARALLEL_MIN_BYTES):
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context())
+            try:
+                futures = [self.pool.submit(read_landed_file, path, self.feed) for path in paths]
+            except BrokenProcessPool:
+                self._broken()
+            else:
+                return lambda: [
+                    self._result(f, path) for f, path in zip(futures, paths, strict=True)
+                ]
+        return lambda: read_landed_files(paths, self.feed)
+
+    def _result(self, future: Future, path: Path) -> ReadResult:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._broken()
+            return read_landed_file(path, self.feed)
+
+    def _broken(self) -> None:
+        if self.workers:
+            log.warning("a read worker died: the rest of the feed is read in the ingest process")
+        self.workers = 0
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a fresh server process, never from this one (DuckDB's threads run here).
+
+    The server imports the readers once, and with them pandas, which pyarrow imports on its first
+    `pa.array`: each worker would otherwise pay for those imports itself.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        [
+            "pipelines.lib.readers.hl7v2",
+            "pipelines.lib.readers.x12",
+            "pipelines.lib.ingest",
+            "pandas",
+        ]
+    )
+    return context
+
+
 def _ensure_zone(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists phi.raw")
     con.execute(LEDGER_DDL)
@@ -423,59 +524,117 @@ def _ensure_zone(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ingest_files(
-    con: duckdb.DuckDBPyConnection, files: list[LandedFile], *, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    files: list[LandedFile],
+    *,
+    now: datetime | None = None,
+    workers: int | None = None,
 ) -> list[FileOutcome]:
-    """Ingest landed files (all of one feed) into the PHI zone; files already loaded are skipped."""
+    """Ingest landed files (all of one feed) into the PHI zone; files already loaded are skipped.
+
+    `workers` is the number of read worker processes for structural feeds (default
+    `READ_WORKERS`; 1 reads every file in this process). Batch k + 1 is read while batch k loads.
+    """
     now = now or datetime.now().replace(microsecond=0)
     _ensure_zone(con)
     known = {sha for (sha,) in con.execute("select sha256 from phi.raw._ledger").fetchall()}
-    outcomes = []
-    pending = iter(files)
-    exhausted = False
-    while not exhausted:
-        with ExitStack() as copies:  # remote files are copied locally for their batch only
-            batch, batch_bytes = [], 0
-            for landed in pending:
-                path = copies.enter_context(local_copy(landed.url))
-                facility = FILE_FACILITY.match(Path(landed.relative_path).name)
-                outcome = FileOutcome(
-                    landed.relative_path,
-                    landed.feed,
-                    sha256_of(path),
-                    path.stat().st_size,
-                    landed.extract_date,
-                    facility.group(1) if facility else None,
-                )
-                outcomes.append(outcome)
-                if outcome.sha256 in known:
-                    outcome.status = "skipped_already_loaded"
-                    continue
-                known.add(outcome.sha256)
-                batch.append((landed, path, outcome))
-                batch_bytes += outcome.size_bytes
-                if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
-                    break
-            else:
-                exhausted = True
-            if batch:
-                _load_batch(con, batch, now)
+    outcomes: list[FileOutcome] = []
+    if not files:
+        return outcomes
+    # Exits in reverse: the pool stops before the local copies of remote files are removed.
+    with ExitStack() as copies, _BatchReader(files[0].feed, workers or READ_WORKERS) as reader:
+        previous = None
+        for batch, batch_copies in _batches(files, known, outcomes):
+            copies.push(batch_copies)
+            size = sum(outcome.size_bytes for _, _, outcome in batch)
+            read = reader.submit([path for _, path, _ in batch], size)
+            if previous is not None:
+                with _threads(con, 1 if reader.pool else None):
+                    _load_batch(con, *previous[:2], now)
+                previous[2].close()
+            previous = (batch, read, batch_copies)
+        if previous is not None:
+            with _threads(con, 1 if reader.pool else None):
+                _load_batch(con, *previous[:2], now)
     for outcome in outcomes:
         if outcome.status == "unbalanced":
             log.error("ledger does not balance for %s: %s", outcome.file_path, asdict(outcome))
     return outcomes
 
 
+@contextmanager
+def _threads(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iterator[None]:
+    """Run with DuckDB limited to `threads` threads (None: unchanged), then restore the setting.
+
+    While read workers keep every core busy, DuckDB's own threads only contend with them: on two
+    cores a second DuckDB thread doubled the CPU time of the load statements and made them slower.
+    """
+    if threads is None:
+        yield
+        return
+    before = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute(f"set threads = {int(threads)}")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(before)}")
+
+
+def _batches(
+    files: list[LandedFile], known: set[str], outcomes: list[FileOutcome]
+) -> Iterator[tuple[list[tuple[LandedFile, Path, FileOutcome]], ExitStack]]:
+    """Group the files not yet loaded into batches, noting every file's outcome in `outcomes`.
+
+    Each batch comes with the ExitStack holding its local copies of remote files.
+    """
+    pending = iter(files)
+    exhausted = False
+    while not exhausted:
+        copies = ExitStack()
+        batch, batch_bytes = [], 0
+        for landed in pending:
+            path = copies.enter_context(local_copy(landed.url))
+            facility = FILE_FACILITY.match(Path(landed.relative_path).name)
+            outcome = FileOutcome(
+                landed.relative_path,
+                landed.feed,
+                sha256_of(path),
+                path.stat().st_size,
+                landed.extract_date,
+                facility.group(1) if facility else None,
+            )
+            outcomes.append(outcome)
+            if outcome.sha256 in known:
+                outcome.status = "skipped_already_loaded"
+                continue
+            known.add(outcome.sha256)
+            batch.append((landed, path, outcome))
+            batch_bytes += outcome.size_bytes
+            if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                break
+        else:
+            exhausted = True
+        if batch:
+            yield batch, copies
+        else:
+            copies.close()
+
+
 def _load_batch(
     con: duckdb.DuckDBPyConnection,
     batch: list[tuple[LandedFile, Path, FileOutcome]],
+    read: Callable[[], list[ReadResult]],
     now: datetime,
 ) -> None:
-    """Read a batch of one feed's files; load it with the files' ledger rows in one transaction."""
+    """Load a batch of one feed's files with their ledger rows in one transaction.
+
+    `read` returns the files' read results (see `_BatchReader.submit`).
+    """
     feed = batch[0][0].feed
     contracts = load_contracts()
     for contract in contracts_for_feed(feed):
         ensure_raw_table(con, contract)
-    results = read_landed_files([path for _, path, _ in batch], feed)
+    results = read()
     parts: dict[str, list[pa.Table]] = {}
     rejects: list[tuple] = []
     for order, ((landed, _, outcome), result) in enumerate(zip(batch, results, strict=True)):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -88,9 +88,14 @@ def row_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
-def contract_columns(table: str) -> list[str]:
-    """The contract's column names for `table`, in contract order."""
-    return load_contracts()[table].column_names
+@cache
+def contract_columns(table: str) -> tuple[str, ...]:
+    """The contract's column names for `table`, in contract order.
+
+    Cached: readers ask once per file, and parsing every contract's YAML costs more than reading a
+    small file's records. A contract change takes effect in a new process.
+    """
+    return tuple(load_contracts()[table].column_names)
 
 
 def build_table(
