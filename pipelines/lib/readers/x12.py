@@ -398,13 +398,22 @@ class _Records:
         del self.child_rows[c:], self.child_lines[c:], self.child_hashes[c:]
 
     def add(self, row: dict[str, str | None], segments: list[Segment], children: list) -> None:
+        parent_hash = row_hash(_raw(segments, self.term))
         self.rows.append(row)
         self.lines.append(segments[0].line)
-        self.hashes.append(row_hash(_raw(segments, self.term)))
+        self.hashes.append(parent_hash)
         if children:
             self.child_rows.extend([child[0] for child in children])
             self.child_lines.extend([child[1] for child in children])
-            self.child_hashes.extend([row_hash(child[2]) for child in children])
+            # A child is a duplicate only when its parent is: the same service line or CAS text
+            # recurs on other claims, and one CAS segment yields up to six adjustments, so the
+            # child's own text is no key (it merged 221,258 adjustments into 98,062).
+            self.child_hashes.extend(
+                [
+                    row_hash(f"{parent_hash}\x1f{index}\x1f{child[2]}")
+                    for index, child in enumerate(children)
+                ]
+            )
 
 
 def _raw(segments: list[Segment], terminator: str = "~") -> str:
@@ -699,7 +708,10 @@ def _parse_835(ts: TransactionSet, records: _Records, state: dict) -> None:
                     "reason_code": None,
                     "amount": amount,
                 }
-                state["plb_rows"].append((row, seg.line, seg.text))
+                # Keyed by the payment (TRN) and the pair's position: one PLB may repeat a
+                # reason and amount, and another check may carry the same PLB text.
+                identity = f"{ts.icn}\x1f{header.get('check_number')}\x1f{k}\x1f{seg.text}"
+                state["plb_rows"].append((row, seg.line, identity))
             continue
         if clp is not None:
             clp["segments"].append(seg)
