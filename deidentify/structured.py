@@ -285,6 +285,15 @@ def deidentify_table(
         except Exception:
             con.execute("rollback")
             raise
+        # DuckDB 1.5.5: vault rows committed here were at times invisible to this connection's
+        # later reads until a checkpoint (a hospital year: the patients run's 11,748 new member
+        # surrogates unseen by the remits run, which issued 394 values a second surrogate; its
+        # claims then came out twice). A checkpoint per vault commit makes them visible (~1 s a
+        # run); the check then stops the run before a duplicated surrogate multiplies any row.
+        con.execute("checkpoint vault")
+        broken = vault.check_unique(con)
+        if broken:
+            raise DeidError(f"{table}: vault uniqueness broken in namespaces {broken}")
     try:
         return _insert_rows(
             con,

@@ -292,3 +292,22 @@ def test_deidentify_all_runs_each_present_table(settings):
     assert all(r["rows_out"] == 1 and r["profile"] == "safe_harbor" for r in results.values())
     with pytest.raises(ValueError, match="no contract"):
         deidentify_all(settings, tables=["nope"])
+
+
+def test_a_vault_with_two_surrogates_for_one_value_stops_the_table(con):
+    insert_raw(con, CONTRACTS["patients"], [PATIENT], first_id=1)
+    deidentify_table(con, CONTRACTS["patients"], "limited")
+    # A second surrogate for the known MRN (what the dropped PRIMARY KEY used to refuse): joining
+    # to it would write every row of that patient twice.
+    con.execute(
+        "insert into vault.surrogates values ('patient', ?, 'P1111111111111111', now())",
+        [PATIENT["mrn"]],
+    )
+    insert_raw(con, CONTRACTS["patients"], [{**PATIENT, "mrn": "MRN00009999"}], first_id=2)
+
+    with pytest.raises(
+        DeidError, match=r"patients: vault uniqueness broken in namespaces \['patient'\]"
+    ) as err:
+        deidentify_table(con, CONTRACTS["patients"], "limited")
+    assert PATIENT["mrn"] not in str(err.value)
+    assert len(deid_rows(con, "patients")) == 1  # nothing written for the second run
