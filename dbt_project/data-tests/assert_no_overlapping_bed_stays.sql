@@ -34,31 +34,24 @@ late_starters as (
 
 overlapping_pairs as (
 
-    select
-        first_stay.location_stay_id,
-        second_stay.location_stay_id as overlapping_stay_id
-    from late_starters as first_stay
-    inner join stays as second_stay
+    -- Each pair once, the stay of the lower encounter key first, whichever of the two started later.
+    select distinct
+        case
+            when late.encounter_key < other.encounter_key then late.location_stay_id
+            else other.location_stay_id
+        end as location_stay_id,
+        case
+            when late.encounter_key < other.encounter_key then other.location_stay_id
+            else late.location_stay_id
+        end as overlapping_stay_id
+    from late_starters as late
+    inner join stays as other
         on
-            first_stay.facility_id = second_stay.facility_id
-            and first_stay.bed_id = second_stay.bed_id
-            and first_stay.encounter_key < second_stay.encounter_key
-            and first_stay.started_at < second_stay.stay_end_at
-            and first_stay.stay_end_at > second_stay.started_at
-
-    union
-
-    select
-        first_stay.location_stay_id,
-        second_stay.location_stay_id as overlapping_stay_id
-    from stays as first_stay
-    inner join late_starters as second_stay
-        on
-            first_stay.facility_id = second_stay.facility_id
-            and first_stay.bed_id = second_stay.bed_id
-            and first_stay.encounter_key < second_stay.encounter_key
-            and first_stay.started_at < second_stay.stay_end_at
-            and first_stay.stay_end_at > second_stay.started_at
+            late.facility_id = other.facility_id
+            and late.bed_id = other.bed_id
+            and late.encounter_key != other.encounter_key
+            and late.started_at < other.stay_end_at
+            and late.stay_end_at > other.started_at
 
 )
 
