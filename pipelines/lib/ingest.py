@@ -140,9 +140,10 @@ def read_landed_files(paths: list[Path], feed: str) -> list[ReadResult]:
 
         return [read_x12(p, parent.table) for p in paths]
     if fmt == "fhir_ndjson":
-        from pipelines.lib.readers.fhir_ndjson import read_fhir_ndjson
+        from pipelines.lib.readers.fhir_ndjson_bulk import read_fhir_ndjson_files
 
-        return [read_fhir_ndjson(p) for p in paths]
+        by_path = read_fhir_ndjson_files(paths)
+        return [by_path[p] for p in paths]
     raise ValueError(f"{paths[0].name}: no reader for format {fmt!r}")
 
 
