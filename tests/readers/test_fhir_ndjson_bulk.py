@@ -415,3 +415,39 @@ def test_empty_tables_have_the_reference_schema(tmp_path: Path) -> None:
     result = same_as_reference([path])[path]
     assert result.tables["patients"].num_rows == 0
     assert isinstance(result.tables["patients"], pa.Table)
+
+
+KEYS = sorted({"resourceType", *(k for keys in READ_PATHS.values() for k in keys)}
+              | {"code", "coding", "text", "value", "type", "use", "system", "reference",
+                 "display", "actor", "given", "family", "line", "city", "state", "postalCode",
+                 "location", "dischargeDisposition", "lastUpdated"})
+
+
+def _dump(value: object) -> str:
+    """JSON text of a value whose objects are lists of (key, value) pairs: keys may repeat."""
+    if isinstance(value, tuple):  # an object
+        return "{" + ",".join(f"{json.dumps(k)}:{_dump(v)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_dump(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+pair_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(
+        ["", "MR", "official", "home", "phone", "Patient/p", "Practitioner/d", "Location/l",
+         "2026-03-01T08:00:00Z", "cancelled", "x"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.lists(st.tuples(st.sampled_from(KEYS), children), max_size=4).map(tuple),
+    max_leaves=10,
+)
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(sorted(BASES)),
+    body=st.lists(st.tuples(st.sampled_from(KEYS), pair_values), max_size=6),
+)
+def test_duplicate_keys_anywhere(kind: str, body: list) -> None:
+    """Objects with repeated keys at any depth: the reference keeps the last value of a key."""
+    resource = (("resourceType", kind), *body)
+    check_bytes((_dump(resource) + "\n").encode())

@@ -26,6 +26,10 @@ input and the public samples.
 
 from __future__ import annotations
 
+import json
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -60,6 +64,8 @@ _VALUE = (
     + r"|-?[0-9]{100}|-?[0-9][0-9.]*[eE][+-]?[0-9]{3,}" + _END + ")"
 )
 LENIENT_JSON = [":" + _VALUE, "," + _VALUE, r"\[" + _VALUE, r",[ \t\r]*[\]}]"]
+# Files of a batch are read in parallel groups of at least this many bytes (see `_groups`).
+GROUP_MIN_BYTES = 8 << 20
 # orjson refuses nesting deeper than 1024; a line with fewer than 1000 `{` and `[` cannot be.
 MAX_OPENERS = 1000
 # The usual first key, read from the text: `{"resourceType":"Patient",...`
@@ -71,19 +77,8 @@ create or replace temp macro fj_raw(line) as
     case when ends_with(line, chr(13)) then left(line, -1) else line end;
 -- _obj(): the object as a map of JSON texts (NULL for anything else). A map keeps every key, so
 -- fj_dup() tells an object with a duplicate key (orjson keeps its last value, a lookup the first).
-create or replace temp macro fj_obj(j) as
-    case when starts_with(j, '{{') then json_transform(j, {MAP_TYPE}) end;
--- _list(): an array's items as maps (non-objects NULL); a lone object is a one-item array.
-create or replace temp macro fj_objs(j) as
-    case when starts_with(j, '[') then json_transform(j, '["MAP(VARCHAR, JSON)"]')
-         when starts_with(j, '{{') then [json_transform(j, {MAP_TYPE})]
-         else []::MAP(VARCHAR, JSON)[] end;
 create or replace temp macro fj_dup(o) as
     coalesce(list_unique(map_keys(o)) <> cardinality(o), false);
-create or replace temp macro fj_dups(l) as
-    coalesce(list_bool_or(list_transform(l, o -> fj_dup(o))), false);
-create or replace temp macro fj_dupss(ll) as
-    coalesce(list_bool_or(list_transform(ll, l -> fj_dups(l))), false);
 -- a JSON string's text
 create or replace temp macro fj_text(j) as
     case when contains(j, '\\') then json_extract_string(j, '$')
@@ -96,21 +91,18 @@ create or replace temp macro fj_str(j) as
          when j = 'true' or j = 'false' then j::varchar
          when j <> '-0' and regexp_full_match(j, '-?(0|[1-9][0-9]{{0,17}})') then j::varchar
          else {BAIL} end;
--- _list_of_str(): a string is a one-item list (kept even when empty), an array its non-empty items
-create or replace temp macro fj_strs(j) as
-    case when starts_with(j, '[') then list_filter(
-             list_transform(json_transform(j, '["JSON"]'), v -> fj_str(v)), s -> s is not null)
-         when starts_with(j, '"') then [fj_text(j)]
-         else []::varchar[] end;
--- _code() of a concept read as a map: `code` when the key is there (even null), else the first
--- non-empty code of its codings (read only then, by fj_codings), else `text`.
-create or replace temp macro fj_codings(c) as
-    case when not map_contains(c, 'code') then fj_objs(c['coding']) end;
-create or replace temp macro fj_code(c, codings) as
-    case when map_contains(c, 'code') then fj_str(c['code'])
+-- _code() of a concept (a struct of CONCEPT): `code` when the key is there (the key check rules out
+-- a null code), else the first non-empty code of its codings, else `text`.
+create or replace temp macro fj_code(c) as
+    case when struct_extract(c, 'code') is not null then fj_str(struct_extract(c, 'code'))
          else coalesce(
-             list_filter(list_transform(codings, x -> fj_str(x['code'])), s -> s is not null)[1],
-             fj_str(c['text'])) end;
+             list_filter(list_transform(struct_extract(c, 'coding'),
+                                        x -> fj_str(struct_extract(x, 'code'))),
+                         s -> s is not null)[1],
+             fj_str(struct_extract(c, 'text'))) end;
+-- _list_of_str() of an array read as JSON texts: its non-empty items
+create or replace temp macro fj_strs(l) as
+    list_filter(list_transform(l, v -> fj_str(v)), s -> s is not null);
 -- fhir_datetime() of a string already read: ASCII only (Python's \\d also matches other digits)
 create or replace temp macro fj_dt(s) as
     case when s is null then null
@@ -135,72 +127,94 @@ def _case(value: str, mapping: dict[str, str]) -> str:
     return f"case {value} {whens} else {value} end"
 
 
-# Per table: stages of named expressions (each stage may use the names of the stages before it and
-# `m`, the resource as a map), the maps whose duplicate keys send the line to the reference, and
-# the row (contract column -> SQL). Mirrors the mappers of `fhir_ndjson.py`. Every object read is a
-# stage column (so that its keys can be checked); so is an expression a macro would repeat. Names
-# are unique across tables.
+J = "JSON"  # a value read as its JSON text (fj_str decides what the reference makes of it)
+CONCEPT = {"code": J, "coding": [{"code": J}], "text": J}
+# Per table: the top-level keys read as an object or a list of objects, with the structure read from
+# them (dict: object, [x]: array of x). Each such value is read with one STRUCT json_transform, and
+# the line goes to the reference unless a key check proves the transform read exactly what the
+# reference reads: the value's JSON text (as DuckDB writes it: minified, keys unescaped) holds
+# `"key":` exactly as many times as the struct holds non-null values under that key, summed over the
+# structure's keys. Each occurrence of a key is either read by the transform (once, and not null)
+# or raises the text count, so equal sums rule out a duplicate key (the transform keeps the first,
+# orjson the last), a key present with null (`"code" in concept`), and an array or object in place
+# of the other around a key that is read. Keys under `_shadow` are counted, never read: common
+# places of a read key's name outside the read paths, which would otherwise send the line to the
+# reference for nothing. A lone object where an array is read is the one-item array, as in `_list`.
+FRAGMENTS: dict[str, dict[str, object]] = {
+    "patients": {
+        "identifier": [{"type": {"coding": [{"code": J}]}, "value": J}],
+        "name": [{"use": J, "family": J, "given": [J]}],
+        "address": [{"use": J, "line": [J], "city": J, "state": J, "postalCode": J}],
+        "telecom": [{"system": J, "value": J}],
+    },
+    "appointments": {
+        "meta": {"lastUpdated": J},
+        "appointmentType": CONCEPT,
+        "cancelationReason": CONCEPT,
+        "participant": [
+            {
+                "actor": {"reference": J, "display": J, "identifier": {"value": J}},
+                "_shadow": {"type": [{"coding": [{"display": J}]}]},
+            }
+        ],
+    },
+    "fhir_encounters": {
+        "subject": {"reference": J},
+        "class": CONCEPT,
+        "period": {"start": J, "end": J},
+        "location": [{"location": {"reference": J}}],
+        "serviceType": CONCEPT,  # an array reads as its first item
+        "hospitalization": {"dischargeDisposition": CONCEPT},
+    },
+    "fhir_locations": {
+        "physicalType": CONCEPT,
+        "operationalStatus": CONCEPT,
+        "partOf": {"reference": J},
+    },
+}
+FIRST_ITEM = {"serviceType"}
+
+# Per table: stages of named expressions (each may use the names of earlier stages, `j_<key>` the
+# JSON text of a top-level value and `v_<key>` the structs of FRAGMENTS), then the row (contract
+# column -> SQL). Mirrors the mappers of `fhir_ndjson.py`. Macros repeat their arguments, so what
+# they are given is a column, never a lookup or a transform.
 STAGES: dict[str, list[dict[str, str]]] = {
     "patients": [
         {
-            "ids": "fj_objs(m['identifier'])",
-            "names": "fj_objs(m['name'])",
-            "addresses": "fj_objs(m['address'])",
-            "telecom": "fj_objs(m['telecom'])",
-            "gender": "fj_str(m['gender'])",
-        },
-        {
-            "id_types": "list_transform(ids, i -> fj_obj(i['type']))",
-            "name": "coalesce(list_filter(names, x -> x['use'] = '\"official\"')[1], names[1])",
-            "address": "coalesce(list_filter(addresses, x -> x['use'] = '\"home\"')[1], addresses[1])",
-            "phone_telecom": "list_filter(telecom, x -> x['system'] = '\"phone\"')[1]",
-            "email_telecom": "list_filter(telecom, x -> x['system'] = '\"email\"')[1]",
-        },
-        {
-            "id_codings": "list_transform(id_types, t -> fj_objs(t['coding']))",
-            "given": "fj_strs(name['given'])",
-            "address_lines": "fj_strs(address['line'])",
-        },
-        {
-            "type_codes": "list_transform(id_codings, cs -> list_transform(cs, c -> fj_str(c['code'])))",
+            "gender": "fj_str(j_gender)",
+            "name": "coalesce(list_filter(v_name, x -> x.use = '\"official\"')[1], v_name[1])",
+            "address": "coalesce(list_filter(v_address, x -> x.use = '\"home\"')[1], v_address[1])",
+            "phone_telecom": "list_filter(v_telecom, x -> x.system = '\"phone\"')[1]",
+            "email_telecom": "list_filter(v_telecom, x -> x.system = '\"email\"')[1]",
+            "type_codes": "list_transform(v_identifier, i -> list_transform("
+            "i.type.coding, c -> fj_str(c.code)))",
         },
         {
             # _identifier(): the first identifier whose type has the code
-            "mr_identifier": "ids[list_position("
+            "mr_identifier": "v_identifier[list_position("
             "list_transform(type_codes, cs -> list_contains(cs, 'MR')), true)]",
-            "ss_identifier": "ids[list_position("
+            "ss_identifier": "v_identifier[list_position("
             "list_transform(type_codes, cs -> list_contains(cs, 'SS')), true)]",
+            "given": "fj_strs(name.given)",
+            "address_lines": "fj_strs(address.line)",
         },
     ],
     "appointments": [
         {
-            "participants": "fj_objs(m['participant'])",
-            "status": "fj_str(m['status'])",
-            "meta": "fj_obj(m['meta'])",
-            "created_text": "fj_str(m['created'])",
-            "start_text": "fj_str(m['start'])",
-            "end_text": "fj_str(m['end'])",
-            "appointment_type": "fj_obj(m['appointmentType'])",
-            "cancelation_reason": "fj_obj(m['cancelationReason'])",
-        },
-        {
-            "actors": "list_transform(participants, p -> fj_obj(p['actor']))",
-            "last_updated": "fj_str(meta['lastUpdated'])",
-            "appointment_type_codings": "fj_codings(appointment_type)",
-            "cancelation_reason_codings": "fj_codings(cancelation_reason)",
-        },
-        {
-            "actor_identifiers": "list_transform(actors, a -> fj_obj(a['identifier']))",
-            "last_updated_at": "fj_dt(last_updated)",
-        },
-        {
-            "parts": "list_transform(actors, (a, i) -> {'ref': coalesce(fj_str(a['reference']), ''), "
-            "'ident': fj_str(actor_identifiers[i]['value']), 'display': fj_str(a['display'])})",
+            "status": "fj_str(j_status)",
+            "last_updated": "fj_str(v_meta.lastUpdated)",
+            "created_text": "fj_str(j_created)",
+            "start_text": "fj_str(j_start)",
+            "end_text": "fj_str(j_end)",
+            "parts": "list_transform(v_participant, p -> {"
+            "'ref': coalesce(fj_str(p.actor.reference), ''), "
+            "'ident': fj_str(p.actor.identifier.value), 'display': fj_str(p.actor.display)})",
         },
         {
             "patient_parts": "list_filter(parts, p -> starts_with(p.ref, 'Patient/'))",
             "practitioner_parts": "list_filter(parts, p -> starts_with(p.ref, 'Practitioner/'))",
             "location_parts": "list_filter(parts, p -> starts_with(p.ref, 'Location/'))",
+            "last_updated_at": "fj_dt(last_updated)",
         },
         {
             # The first participant of a kind whose reference names an id wins; when none does, the
@@ -213,101 +227,32 @@ STAGES: dict[str, list[dict[str, str]]] = {
     ],
     "fhir_encounters": [
         {
-            "period": "fj_obj(m['period'])",
-            "subject": "fj_obj(m['subject'])",
-            "hospitalization": "fj_obj(m['hospitalization'])",
-            "locations": "fj_objs(m['location'])",
-            "class": "fj_obj(m['class'])",
-            # serviceType: a list reads as its first item
-            "service": "fj_obj(case when starts_with(m['serviceType'], '[') "
-            "then json_transform(m['serviceType'], '[\"JSON\"]')[1] else m['serviceType'] end)",
-        },
-        {
-            "period_start": "fj_str(period['start'])",
-            "period_end": "fj_str(period['end'])",
-            "location": "fj_obj(locations[1]['location'])",
-            "discharge": "fj_obj(hospitalization['dischargeDisposition'])",
-            "class_codings": "fj_codings(class)",
-            "service_codings": "fj_codings(service)",
-        },
-        {
-            "discharge_codings": "fj_codings(discharge)",
+            "period_start": "fj_str(v_period.start)",
+            "period_end": "fj_str(v_period.\"end\")",
         },
     ],
-    "fhir_locations": [
-        {
-            "part_of": "fj_obj(m['partOf'])",
-            "physical": "fj_obj(m['physicalType'])",
-            "operational": "fj_obj(m['operationalStatus'])",
-        },
-        {
-            "physical_codings": "fj_codings(physical)",
-            "operational_codings": "fj_codings(operational)",
-        },
-    ],
-}
-# Maps (fj_dup), lists of maps (fj_dups) and lists of those (fj_dupss) read: a duplicate key in one sends the line to the
-# reference. `m` is checked for every table.
-OBJECTS: dict[str, dict[str, str]] = {
-    "patients": {
-        "ids": "fj_dups",
-        "names": "fj_dups",
-        "addresses": "fj_dups",
-        "telecom": "fj_dups",
-        "id_types": "fj_dups",
-        "id_codings": "fj_dupss",
-    },
-    "appointments": {
-        "participants": "fj_dups",
-        "actors": "fj_dups",
-        "actor_identifiers": "fj_dups",
-        "meta": "fj_dup",
-        "appointment_type": "fj_dup",
-        "appointment_type_codings": "fj_dups",
-        "cancelation_reason": "fj_dup",
-        "cancelation_reason_codings": "fj_dups",
-    },
-    "fhir_encounters": {
-        "period": "fj_dup",
-        "subject": "fj_dup",
-        "hospitalization": "fj_dup",
-        "locations": "fj_dups",
-        "location": "fj_dup",
-        "class": "fj_dup",
-        "class_codings": "fj_dups",
-        "service": "fj_dup",
-        "service_codings": "fj_dups",
-        "discharge": "fj_dup",
-        "discharge_codings": "fj_dups",
-    },
-    "fhir_locations": {
-        "part_of": "fj_dup",
-        "physical": "fj_dup",
-        "physical_codings": "fj_dups",
-        "operational": "fj_dup",
-        "operational_codings": "fj_dups",
-    },
+    "fhir_locations": [],
 }
 
 ROWS: dict[str, dict[str, str]] = {
     "patients": {
-        "mrn": "coalesce(fj_str(mr_identifier['value']), fj_str(m['id']))",
+        "mrn": "coalesce(fj_str(mr_identifier.value), fj_str(j_id))",
         "first_name": "given[1]",
-        "last_name": "fj_str(name['family'])",
-        "birth_date": "fj_str(m['birthDate'])",
+        "last_name": "fj_str(name.family)",
+        "birth_date": "fj_str(j_birthDate)",
         "sex": _case("gender", SEX),
         "address_line": "array_to_string(address_lines, ', ')",
-        "city": "fj_str(address['city'])",
-        "state": "fj_str(address['state'])",
-        "zip": "fj_str(address['postalCode'])",
-        "phone": "fj_str(phone_telecom['value'])",
-        "email": "fj_str(email_telecom['value'])",
-        "ssn": "fj_str(ss_identifier['value'])",
+        "city": "fj_str(address.city)",
+        "state": "fj_str(address.state)",
+        "zip": "fj_str(address.postalCode)",
+        "phone": "fj_str(phone_telecom.value)",
+        "email": "fj_str(email_telecom.value)",
+        "ssn": "fj_str(ss_identifier.value)",
         "member_id": "null",
         "payer_id": "null",
     },
     "appointments": {
-        "appointment_id": "fj_str(m['id'])",
+        "appointment_id": "fj_str(j_id)",
         "mrn": "list_filter(list_transform(patient_parts, "
         "p -> coalesce(p.ident, nullif(p.ref[9:], ''))), x -> x is not null)[1]",
         "facility_id": "null",
@@ -315,7 +260,7 @@ ROWS: dict[str, dict[str, str]] = {
         "department_name": "department.display",
         "provider_id": "nullif(provider.ref[14:], '')",
         "provider_name": "provider.display",
-        "visit_type": "fj_code(appointment_type, appointment_type_codings)",
+        "visit_type": "fj_code(v_appointmentType)",
         "is_new_patient": "null",
         "booked_at": "fj_dt(created_text)",
         "slot_start_at": "fj_dt(start_text)",
@@ -323,35 +268,85 @@ ROWS: dict[str, dict[str, str]] = {
         "status": _case("status", APPOINTMENT_STATUS),
         "status_changed_at": "last_updated_at",
         "cancelled_at": "case when status = 'cancelled' then last_updated_at end",
-        "cancel_reason": "fj_code(cancelation_reason, cancelation_reason_codings)",
+        "cancel_reason": "fj_code(v_cancelationReason)",
         "cancel_initiator": "null",
         "checked_in_at": "null",
-        "comment": "fj_str(m['comment'])",
+        "comment": "fj_str(j_comment)",
     },
     "fhir_encounters": {
-        "encounter_id": "fj_str(m['id'])",
-        "patient_reference": "fj_str(subject['reference'])",
-        "class_code": "fj_code(class, class_codings)",
-        "status": "fj_str(m['status'])",
+        "encounter_id": "fj_str(j_id)",
+        "patient_reference": "fj_str(v_subject.reference)",
+        "class_code": "fj_code(v_class)",
+        "status": "fj_str(j_status)",
         "period_start": "fj_dt(period_start)",
         "period_end": "fj_dt(period_end)",
-        "location_reference": "fj_str(location['reference'])",
-        "service_type": "fj_code(service, service_codings)",
-        "discharge_disposition": "fj_code(discharge, discharge_codings)",
+        "location_reference": "fj_str(v_location[1].location.reference)",
+        "service_type": "fj_code(v_serviceType)",
+        "discharge_disposition": "fj_code(v_hospitalization.dischargeDisposition)",
     },
     "fhir_locations": {
-        "location_id": "fj_str(m['id'])",
-        "name": "fj_str(m['name'])",
-        "physical_type": "fj_code(physical, physical_codings)",
-        "operational_status": "fj_code(operational, operational_codings)",
-        "part_of_reference": "fj_str(part_of['reference'])",
+        "location_id": "fj_str(j_id)",
+        "name": "fj_str(j_name)",
+        "physical_type": "fj_code(v_physicalType)",
+        "operational_status": "fj_code(v_operationalStatus)",
+        "part_of_reference": "fj_str(v_partOf.reference)",
     },
 }
 BASE_COLUMNS = {"f", "n", "line", "raw", "simple", "m", "resource_type", "kind", "bail"}
 _names = [name for stages in STAGES.values() for stage in stages for name in stage]
 assert len(_names) == len(set(_names)) and not set(_names) & (BASE_COLUMNS | set(ROWS))
-assert all(set(OBJECTS[t]) <= set(_names) - set(ROWS[t]) for t in OBJECTS)
 assert all(list(ROWS[t]) == table_columns(t) for t in ROWS) and set(ROWS) == set(MAPPERS)
+
+
+def _structure(node: object) -> object:
+    """The json_transform structure of a FRAGMENTS node (shadows included: they are counted)."""
+    if node == J:
+        return J
+    if isinstance(node, list):
+        return [_structure(node[0])]
+    assert isinstance(node, dict)
+    fields = {k: _structure(v) for k, v in node.items() if k != "_shadow"}
+    fields.update({k: _structure(v) for k, v in node.get("_shadow", {}).items()})
+    return fields
+
+
+def _keys(node: object) -> set[str]:
+    if isinstance(node, list):
+        return _keys(node[0])
+    if isinstance(node, dict):
+        node = {**{k: v for k, v in node.items() if k != "_shadow"}, **node.get("_shadow", {})}
+        return set(node) | {k for child in node.values() for k in _keys(child)}
+    return set()
+
+
+def _present(expr: str, node: object, depth: int = 0) -> str:
+    """SQL counting the non-null values under the keys of `node` in the struct `expr`."""
+    if isinstance(node, list):
+        if node[0] == J:
+            return "0"
+        var = f"x{depth}"
+        return (
+            f"coalesce(list_sum(list_transform({expr}, {var} -> "
+            f"{_present(var, node[0], depth + 1)})), 0)"
+        )
+    assert isinstance(node, dict)
+    terms = []
+    for key, child in _structure(node).items():  # type: ignore[union-attr]
+        value = f"struct_extract({expr}, {_sql_str(key)})"
+        terms.append(f"({value} is not null)::int")
+        if child != J:
+            terms.append(_present(value, child, depth))
+    return "(" + " + ".join(terms) + ")"
+
+
+def _fragment_text(key: str, node: object) -> str:
+    """SQL for the JSON text a fragment is read from."""
+    value = f"m[{_sql_str(key)}]"
+    if key in FIRST_ITEM:
+        return f"case when starts_with({value}, '[') then json_extract({value}, '$[0]') else {value} end"
+    if isinstance(node, list):
+        return f"case when starts_with({value}, '{{') then '[' || {value} || ']' else {value} end"
+    return value
 
 
 def _lines_sql() -> str:
@@ -431,13 +426,28 @@ def _lines_sql() -> str:
 
 def _table_sql(table: str) -> str:
     """SQL mapping the `_fhir_lines` of one table: row hash, contract columns, `bail`."""
+    fragments = FRAGMENTS[table]
+    leaves = sorted(
+        {k for expr in _expressions(table) for k in re.findall(r"\bj_(\w+)", expr)}
+    )
+    texts = ", ".join(
+        [f"{_fragment_text(k, node)} as t_{k}" for k, node in fragments.items()]
+        + [f"m[{_sql_str(k)}] as j_{k}" for k in leaves]
+    )
+    structs = ", ".join(
+        f"json_transform(t_{k}, {_sql_str(json.dumps(_structure(node)))}) as v_{k}, "
+        f"coalesce(len(regexp_extract_all(t_{k}, {_sql_str(_key_pattern(node))})), 0) as c_{k}"
+        for k, node in fragments.items()
+    )
     ctes = [
         f"""s as (
             select f, n, line, fj_raw(line) as raw, json_transform(fj_raw(line), {MAP_TYPE}) as m
             from _fhir_lines where kind = {_sql_str(table)}
-        )"""
+        )""",
+        f"texts as (select *{', ' + texts if texts else ''} from s)",
+        f"structs as (select *{', ' + structs if structs else ''} from texts)",
     ]
-    previous = "s"
+    previous = "structs"
     for level, stage in enumerate(STAGES[table]):
         columns = ", ".join(f"{expr} as {name}" for name, expr in stage.items())
         ctes.append(f"s{level} as (select *, {columns} from {previous})")
@@ -446,23 +456,30 @@ def _table_sql(table: str) -> str:
     columns = ", ".join(
         f"nullif(({expr})::varchar, '') as {_ident(col)}" for col, expr in ROWS[table].items()
     )
-    objects = ", ".join(["m", *(_ident(name) for name in OBJECTS[table])])
-    ctes.append(f"mapped as (select f, n, line, raw, {objects}, {columns} from {previous})")
-    names = ", ".join(_ident(col) for col in ROWS[table])
-    duplicates = " or ".join(
-        ["fj_dup(m)"]
-        + [f"{check}({_ident(name)})" for name, check in OBJECTS[table].items()]
+    checks = " and ".join(
+        ["not fj_dup(m)"]
+        + [f"c_{k} = {_present(f'v_{k}', node)}" for k, node in fragments.items()]
     )
+    ctes.append(f"mapped as (select f, n, line, raw, {columns}, {checks} as exact from {previous})")
+    names = ", ".join(_ident(col) for col in ROWS[table])
     return f"""
         with {", ".join(ctes)},
         checked as (
-            select *, {duplicates} or contains(concat_ws('', {names}), {BAIL}) as bail
-            from mapped
+            select *, not exact or contains(concat_ws('', {names}), {BAIL}) as bail from mapped
         )
         select f, n, bail, case when bail then line end as line,
             case when not bail then sha256(raw) end as _row_hash, {names}
         from checked
     """
+
+
+def _expressions(table: str) -> list[str]:
+    return [e for stage in STAGES[table] for e in stage.values()] + list(ROWS[table].values())
+
+
+def _key_pattern(node: object) -> str:
+    """The regex matching `"key":` for every key of a FRAGMENTS node."""
+    return '"(?:' + "|".join(sorted(_keys(node))) + ')":'
 
 
 def _rejects_sql() -> str:
@@ -505,8 +522,29 @@ def read_fhir_ndjson_files(paths: list[Path]) -> dict[Path, ReadResult]:
         else:
             scanned.append(path)
     if scanned:
-        results.update(_read_halving(scanned))
+        groups = _groups(scanned, os.cpu_count() or 1)
+        if len(groups) == 1:
+            results.update(_read_halving(scanned))
+        else:
+            # One single-threaded DuckDB per group of files, side by side: a batch's lines fit in
+            # one row group, which one DuckDB would scan on one thread anyway.
+            with ThreadPoolExecutor(len(groups)) as pool:
+                for part in pool.map(_read_halving, groups):
+                    results.update(part)
     return {path: results[path] for path in paths}
+
+
+def _groups(paths: list[Path], count: int) -> list[list[Path]]:
+    """Split files into at most `count` groups of about equal bytes (at least 8 MB per group)."""
+    sizes = {path: path.stat().st_size for path in paths}
+    count = max(1, min(count, len(paths), sum(sizes.values()) // GROUP_MIN_BYTES))
+    groups: list[list[Path]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for path in sorted(paths, key=lambda p: -sizes[p]):
+        index = loads.index(min(loads))
+        groups[index].append(path)
+        loads[index] += sizes[path]
+    return [group for group in groups if group]
 
 
 def _read_halving(paths: list[Path]) -> dict[Path, ReadResult]:
@@ -524,7 +562,7 @@ def _read_halving(paths: list[Path]) -> dict[Path, ReadResult]:
 
 
 def _read_with_duckdb(paths: list[Path]) -> dict[Path, ReadResult]:
-    con = duckdb.connect()
+    con = duckdb.connect(config={"threads": 1})
     try:
         con.execute(MACROS)
         listing = "[" + ", ".join(_sql_str(str(p)) for p in paths) + "]"
