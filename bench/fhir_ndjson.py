@@ -16,9 +16,10 @@ from pathlib import Path
 from pipelines.synthetic.names import FIRST_F, FIRST_M, LAST
 
 # Share of each resource type in the export (Observation: a type the reader does not read).
-MIX = {"Patient": 0.15, "Encounter": 0.40, "Location": 0.05, "Appointment": 0.35, "Observation": 0.05}
+MIX = {"Patient": 15, "Encounter": 40, "Location": 5, "Appointment": 35, "Observation": 5}
 CITIES = [("Springfield", "IL", "62701"), ("Riverton", "WY", "82501"), ("Salem", "OR", "97301")]
-V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+TERMINOLOGY = "http://terminology.hl7.org/CodeSystem/"
+V2_0203 = TERMINOLOGY + "v2-0203"
 
 
 def _id(rng: random.Random) -> str:
@@ -37,6 +38,7 @@ def _coding(system: str, code: str, display: str) -> dict:
 
 
 def patient(rng: random.Random) -> dict:
+    """A US Core Patient: race and birth-sex extensions, MR/SS identifiers, home address."""
     female = rng.random() < 0.5
     given, family = rng.choice(FIRST_F if female else FIRST_M), rng.choice(LAST)
     city, state, zip_code = rng.choice(CITIES)
@@ -87,9 +89,20 @@ def patient(rng: random.Random) -> dict:
             },
         ],
         "name": [
-            {"use": "official", "family": family, "given": [given], "prefix": ["Ms." if female else "Mr."]}
+            {
+                "use": "official",
+                "family": family,
+                "given": [given],
+                "prefix": ["Ms." if female else "Mr."],
+            }
         ],
-        "telecom": [{"system": "phone", "value": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}", "use": "home"}],
+        "telecom": [
+            {
+                "system": "phone",
+                "value": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                "use": "home",
+            }
+        ],
         "gender": "female" if female else "male",
         "birthDate": f"{rng.randint(1930, 2020)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "address": [
@@ -101,13 +114,14 @@ def patient(rng: random.Random) -> dict:
                 "country": "US",
             }
         ],
-        "maritalStatus": _coding("http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "M", "Married"),
+        "maritalStatus": _coding(TERMINOLOGY + "v3-MaritalStatus", "M", "Married"),
         "multipleBirthBoolean": False,
         "communication": [{"language": _coding("urn:ietf:bcp:47", "en-US", "English")}],
     }
 
 
 def encounter(rng: random.Random) -> dict:
+    """An Encounter with class, period, participant, location, serviceType, discharge."""
     start = _ts(rng)
     cls = rng.choice(["AMB", "AMB", "AMB", "IMP", "EMER"])
     return {
@@ -116,29 +130,30 @@ def encounter(rng: random.Random) -> dict:
         "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter"]},
         "identifier": [{"use": "official", "system": "https://example.org/enc", "value": _id(rng)}],
         "status": "finished",
-        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": cls},
+        "class": {"system": TERMINOLOGY + "v3-ActCode", "code": cls},
         "type": [_coding("http://snomed.info/sct", "185347001", "Encounter for problem")],
         "subject": {"reference": f"Patient/{_id(rng)}", "display": "Mx. Test Person"},
         "participant": [
             {
-                "type": [_coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PPRF", "primary performer")],
+                "type": [
+                    _coding(TERMINOLOGY + "v3-ParticipationType", "PPRF", "primary performer")
+                ],
                 "period": {"start": start, "end": start},
                 "individual": {"reference": f"Practitioner/{_id(rng)}", "display": "Dr. Test"},
             }
         ],
         "period": {"start": start, "end": _ts(rng)},
         "location": [{"location": {"reference": f"Location/{_id(rng)}", "display": "4 West"}}],
-        "serviceType": _coding("http://terminology.hl7.org/CodeSystem/service-type", "MED", "Medicine"),
+        "serviceType": _coding(TERMINOLOGY + "service-type", "MED", "Medicine"),
         "hospitalization": {
-            "dischargeDisposition": _coding(
-                "http://terminology.hl7.org/CodeSystem/discharge-disposition", "home", "Home"
-            )
+            "dischargeDisposition": _coding(TERMINOLOGY + "discharge-disposition", "home", "Home")
         },
         "serviceProvider": {"reference": f"Organization/{_id(rng)}", "display": "General Hospital"},
     }
 
 
 def location(rng: random.Random) -> dict:
+    """A bed Location with physical type, operational status and its room (partOf)."""
     city, state, zip_code = rng.choice(CITIES)
     return {
         "resourceType": "Location",
@@ -146,15 +161,24 @@ def location(rng: random.Random) -> dict:
         "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-location"]},
         "status": "active",
         "name": f"4W-{rng.randint(400, 499)}-{rng.choice('AB')}",
-        "physicalType": _coding("http://terminology.hl7.org/CodeSystem/location-physical-type", "bd", "Bed"),
-        "operationalStatus": {"system": "http://terminology.hl7.org/CodeSystem/v2-0116", "code": rng.choice("OUCHIK")},
-        "address": {"line": ["1 Hospital Drive"], "city": city, "state": state, "postalCode": zip_code},
-        "position": {"longitude": round(rng.uniform(-120, -70), 6), "latitude": round(rng.uniform(30, 48), 6)},
+        "physicalType": _coding(TERMINOLOGY + "location-physical-type", "bd", "Bed"),
+        "operationalStatus": {"system": TERMINOLOGY + "v2-0116", "code": rng.choice("OUCHIK")},
+        "address": {
+            "line": ["1 Hospital Drive"],
+            "city": city,
+            "state": state,
+            "postalCode": zip_code,
+        },
+        "position": {
+            "longitude": round(rng.uniform(-120, -70), 6),
+            "latitude": round(rng.uniform(30, 48), 6),
+        },
         "partOf": {"reference": f"Location/{_id(rng)}"},
     }
 
 
 def appointment(rng: random.Random) -> dict:
+    """An Appointment with patient, practitioner and location participants."""
     status = rng.choice(["booked", "fulfilled", "fulfilled", "noshow", "cancelled", "arrived"])
     start = _ts(rng)
     resource = {
@@ -162,22 +186,37 @@ def appointment(rng: random.Random) -> dict:
         "id": _id(rng),
         "meta": {"lastUpdated": _ts(rng)},
         "status": status,
-        "appointmentType": _coding("http://terminology.hl7.org/CodeSystem/v2-0276", "FOLLOWUP", "Follow-up"),
+        "appointmentType": _coding(TERMINOLOGY + "v2-0276", "FOLLOWUP", "Follow-up"),
         "created": _ts(rng, 2025),
         "start": start,
         "end": start,
         "participant": [
-            {"actor": {"reference": f"Patient/{_id(rng)}", "identifier": {"value": f"MRN{rng.randint(10**6, 10**7 - 1)}"}}, "status": "accepted"},
-            {"actor": {"reference": f"Practitioner/{_id(rng)}", "display": "Dr. Test"}, "status": "accepted"},
-            {"actor": {"reference": f"Location/{_id(rng)}", "display": "Cardiology Clinic"}, "status": "accepted"},
+            {
+                "actor": {
+                    "reference": f"Patient/{_id(rng)}",
+                    "identifier": {"value": f"MRN{rng.randint(10**6, 10**7 - 1)}"},
+                },
+                "status": "accepted",
+            },
+            {
+                "actor": {"reference": f"Practitioner/{_id(rng)}", "display": "Dr. Test"},
+                "status": "accepted",
+            },
+            {
+                "actor": {"reference": f"Location/{_id(rng)}", "display": "Cardiology Clinic"},
+                "status": "accepted",
+            },
         ],
     }
     if status == "cancelled":
-        resource["cancelationReason"] = _coding("http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason", "pat", "Patient")
+        resource["cancelationReason"] = _coding(
+            TERMINOLOGY + "appointment-cancellation-reason", "pat", "Patient"
+        )
     return resource
 
 
 def observation(rng: random.Random) -> dict:
+    """A heart-rate Observation (a type the reader rejects)."""
     return {
         "resourceType": "Observation",
         "id": _id(rng),
@@ -198,7 +237,9 @@ MAKERS = {
 }
 
 
-def write_export(folder: Path, resources: int = 100_000, files: int = 20, seed: int = 7) -> list[Path]:
+def write_export(
+    folder: Path, resources: int = 100_000, files: int = 20, seed: int = 7
+) -> list[Path]:
     """Write `resources` lines spread over `files` NDJSON files; returns the paths."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)

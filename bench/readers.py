@@ -106,9 +106,11 @@ def fhir_rates(files: list[Path], repeat: int) -> dict[str, tuple[int, float, fl
 
 
 def print_fhir(files: list[Path], repeat: int, source: str) -> None:
+    """Print resources/s of the DuckDB reader, the reference and the ceiling, and the ratios."""
     size = sum(p.stat().st_size for p in files)
     rates = fhir_rates(files, repeat)
-    print(f"fhir ({source}): {rates['duckdb'][0]:,} resources, {size / 1e6:.1f} MB in {len(files)} files")
+    records = rates["duckdb"][0]
+    print(f"fhir ({source}): {records:,} resources, {size / 1e6:.1f} MB in {len(files)} files")
     for name, (records, wall, cpu) in rates.items():
         print(
             f"  {name:9s} {records / wall:>10,.0f} resources/s wall, "

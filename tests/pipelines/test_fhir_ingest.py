@@ -1,4 +1,4 @@
-"""Ingest of FHIR Bulk NDJSON: every line loaded, quarantined or a duplicate, however files batch."""
+"""Ingest of FHIR Bulk NDJSON: every line loaded, quarantined or a duplicate, in any batching."""
 
 from __future__ import annotations
 

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fhir_ndjson import MAKERS
 from pipelines.lib.readers import fhir_ndjson_bulk
 from pipelines.lib.readers.base import ReadResult
 from pipelines.lib.readers.fhir_ndjson import read_fhir_ndjson_lines
@@ -165,7 +164,8 @@ EDGE_LINES = {
     '{"system": "phone", "value": "2"}, {"system": "email", "value": 3}]}',
     "gender_other": '{"resourceType": "Patient", "gender": "robot"}',
     "names_no_official": '{"resourceType": "Patient", "name": [null, {"use": "official"}]}',
-    "code_null": '{"resourceType": "Encounter", "class": {"code": null, "coding": [{"code": "X"}]}}',
+    "code_null": '{"resourceType": "Encounter", "class": {"code": null, '
+    '"coding": [{"code": "X"}]}}',
     "code_empty": '{"resourceType": "Encounter", "class": {"code": "", "coding": [{"code": "X"}]}}',
     "code_text": '{"resourceType": "Encounter", "class": {"coding": [{"code": ""}, {}], '
     '"text": "T"}}',
@@ -243,7 +243,7 @@ def test_batch_of_good_and_bad_files(tmp_path: Path) -> None:
 
 
 def test_missing_file_raises_oserror(tmp_path: Path) -> None:
-    with pytest.raises(OSError, match="missing.ndjson"):
+    with pytest.raises(OSError, match=r"missing\.ndjson"):
         read_fhir_ndjson(tmp_path / "missing.ndjson")
 
 
@@ -282,6 +282,11 @@ def test_mutated_fixture(ops: list[tuple]) -> None:
     check_bytes(mutate(FIXTURE.encode(), ops))
 
 
+# Keys read below the top level (and a few that are not), for generated objects.
+NESTED_KEYS = (
+    "code coding text value type use system reference display identifier actor given family "
+    "line city state postalCode start end location dischargeDisposition lastUpdated"
+).split()
 # JSON values of every type, to put where the mappers read.
 json_values = st.recursive(
     st.none()
@@ -289,29 +294,34 @@ json_values = st.recursive(
     | st.integers(-(10**20), 10**20)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
-    | st.sampled_from(["", "MR", "SS", "official", "home", "phone", "email", "cancelled",
-                       "Patient/p1", "Practitioner/", "Location/L", "2026-03-01T08:00:00Z",
-                       "2026-03-01", "female", "noshow", "\\", "\u00e9"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(
-        st.sampled_from(["code", "coding", "text", "value", "type", "use", "system",
-                         "reference", "display", "identifier", "actor", "given", "family",
-                         "line", "city", "start", "end", "location", "lastUpdated"]),
-        children,
-        max_size=4,
+    | st.sampled_from(
+        [
+            *["", "\\", "\u00e9", "Patient/p1", "Practitioner/", "Location/L"],
+            *["2026-03-01T08:00:00Z", "2026-03-01"],
+            *"MR SS official home phone email cancelled female noshow".split(),
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(NESTED_KEYS), children, max_size=4)
     ),
     max_leaves=8,
 )
+# The top-level keys each mapper reads
 READ_PATHS = {
-    "Patient": ["id", "identifier", "name", "gender", "birthDate", "address", "telecom"],
-    "Appointment": ["id", "participant", "status", "meta", "appointmentType", "created",
-                    "start", "end", "cancelationReason", "comment"],
-    "Encounter": ["id", "subject", "class", "status", "period", "location", "serviceType",
-                  "hospitalization"],
-    "Location": ["id", "name", "physicalType", "operationalStatus", "partOf"],
+    "Patient": "id identifier name gender birthDate address telecom".split(),
+    "Appointment": (
+        "id participant status meta appointmentType created start end cancelationReason comment"
+    ).split(),
+    "Encounter": "id subject class status period location serviceType hospitalization".split(),
+    "Location": "id name physicalType operationalStatus partOf".split(),
 }
-BASES = {"Patient": PATIENT, "Appointment": APPOINTMENT, "Encounter": ENCOUNTER,
-         "Location": LOCATION}
+BASES = {
+    "Patient": PATIENT,
+    "Appointment": APPOINTMENT,
+    "Encounter": ENCOUNTER,
+    "Location": LOCATION,
+}
 
 
 @st.composite
@@ -417,10 +427,7 @@ def test_empty_tables_have_the_reference_schema(tmp_path: Path) -> None:
     assert isinstance(result.tables["patients"], pa.Table)
 
 
-KEYS = sorted({"resourceType", *(k for keys in READ_PATHS.values() for k in keys)}
-              | {"code", "coding", "text", "value", "type", "use", "system", "reference",
-                 "display", "actor", "given", "family", "line", "city", "state", "postalCode",
-                 "location", "dischargeDisposition", "lastUpdated"})
+KEYS = sorted({"resourceType", *NESTED_KEYS, *(k for keys in READ_PATHS.values() for k in keys)})
 
 
 def _dump(value: object) -> str:
@@ -433,11 +440,19 @@ def _dump(value: object) -> str:
 
 
 pair_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(
-        ["", "MR", "official", "home", "phone", "Patient/p", "Practitioner/d", "Location/l",
-         "2026-03-01T08:00:00Z", "cancelled", "x"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.lists(st.tuples(st.sampled_from(KEYS), children), max_size=4).map(tuple),
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.sampled_from(
+        [
+            *["", "2026-03-01T08:00:00Z", "Patient/p", "Practitioner/d", "Location/l"],
+            *"MR official home phone cancelled x".split(),
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.lists(st.tuples(st.sampled_from(KEYS), children), max_size=4).map(tuple)
+    ),
     max_leaves=10,
 )
 

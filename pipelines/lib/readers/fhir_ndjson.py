@@ -1,9 +1,11 @@
 """FHIR R4 Bulk Data NDJSON -> `patients`, `appointments`, `fhir_encounters`, `fhir_locations`.
 
-One resource per line; `resourceType` decides the table, so a file may mix types. Each line is
-parsed on its own (orjson when installed, else the standard library) so that one bad line becomes
-one Reject with its line number instead of failing the file, which a whole-file `read_json` would
-do. This is a per-line Python loop (see README for throughput and the bulk path).
+One resource per line; `resourceType` decides the table, so a file may mix types. This module holds
+the mapping rules and the per-line reader, `read_fhir_ndjson_lines`: each line is parsed on its own
+(orjson when installed, else the standard library), so that one bad line becomes one Reject with its
+line number. It is the reference: ingest reads with `read_fhir_ndjson_files`
+(`fhir_ndjson_bulk.py`: DuckDB, no Python loop over good lines), which hands this reader the lines
+and files it cannot decide exactly; `tests/readers/test_fhir_ndjson_bulk.py` holds the two equal.
 """
 
 from __future__ import annotations

@@ -1,27 +1,30 @@
-"""FHIR R4 Bulk NDJSON read by DuckDB: one scan over many files, no Python loop over good lines.
+"""FHIR R4 Bulk NDJSON read by DuckDB: one scan per batch of files, no Python loop over good lines.
 
-`read_fhir_ndjson_files` splits every file of a batch into lines, parses each line once with DuckDB's
-JSON functions and maps Patient, Appointment, Encounter and Location resources with the same rules as
-the per-line Python reader (`fhir_ndjson.py`, the reference). What DuckDB does not decide exactly
-like the reference goes to the reference, so every line is accounted for with the same row, line
-number, hash and reject reason:
+`read_fhir_ndjson_files` splits every file of a batch into numbered lines, parses each line with
+DuckDB's JSON functions and maps Patient, Appointment, Encounter and Location resources with the
+rules of the per-line Python reader (`fhir_ndjson.py`, the reference). Whatever DuckDB would not
+decide exactly like the reference is handed to the reference, so every line comes out with the same
+row, line number, hash or reject reason as `read_fhir_ndjson_lines` gives:
 
-- a whole file, when it is not valid UTF-8 (the reference decodes such files line by line) or when
-  DuckDB stops on it (an object with a duplicate key on a path that is read: see below);
-- a line, when it does not look like one JSON object (`{...}`, optionally followed by a CR), when
-  DuckDB's parser rejects it, when it holds something DuckDB's parser accepts and orjson does not
-  (NaN/Infinity, trailing commas, numbers that overflow a double, nesting deeper than 1024), or when
-  a value it reads is one the SQL does not convert itself (a number other than a plain integer, a
-  non-ASCII or multi-line date/time, a non-ASCII resourceType).
+- a whole file that is not valid UTF-8 (the reference decodes such a file line by line), or that
+  DuckDB stops on for any reason (none is known; a batch is then halved until the file is found);
+- a line that is not `{...}` (optionally ending in CR), that DuckDB's parser rejects, or that holds
+  what DuckDB's parser accepts and orjson does not (NaN/Infinity, trailing commas, numbers that
+  overflow a double, nesting deeper than 1024);
+- a line whose values do not pass the checks below (duplicate keys, null or mistyped values around
+  the keys read, numbers other than plain integers where a string is read, non-ASCII or multi-line
+  date/times, non-ASCII resource types).
 
-Objects are read as `MAP(VARCHAR, JSON)`, level by level along the paths read: a JSON value keeps
-its type (the first character of its JSON text), a key present with null is told apart from a
-missing key, and an object with a duplicate key makes DuckDB stop (orjson keeps the last value,
-DuckDB's struct transform the first, so such a file goes to the reference). Values that cannot be
-converted here become a marker string; a row holding the marker goes to the reference.
+The resource is first read as a `MAP(VARCHAR, JSON)`: a map keeps every key, so a duplicate
+top-level key is seen (orjson keeps the last value, DuckDB lookups and struct transforms the first).
+Every value read keeps its JSON text, whose first character tells its type; `fj_str` converts it
+like the reference's `_str` or marks it (`BAIL`), and a row holding the marker goes to the
+reference. Objects and arrays below the top level are read with one STRUCT transform each, checked
+by a key count (see FRAGMENTS). Rows are mapped per table in SQL built from STAGES and ROWS, which
+mirror the mappers.
 
-`tests/readers/test_fhir_ndjson_bulk.py` holds both readers equal on fixtures, mutated and generated
-input and the public samples.
+`tests/readers/test_fhir_ndjson_bulk.py` holds both readers equal on fixtures, edge cases, mutated
+and generated input (duplicate keys included) and the public samples.
 """
 
 from __future__ import annotations
@@ -60,8 +63,11 @@ MAP_TYPE = "'\"MAP(VARCHAR, JSON)\"'"
 # literal character far faster than to a set of them.
 _END = r"[ \t\r]*[,}\]]"
 _VALUE = (
-    r"[ \t\r]*(?:[-+]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])" + _END
-    + r"|-?[0-9]{100}|-?[0-9][0-9.]*[eE][+-]?[0-9]{3,}" + _END + ")"
+    r"[ \t\r]*(?:[-+]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])"
+    + _END
+    + r"|-?[0-9]{100}|-?[0-9][0-9.]*[eE][+-]?[0-9]{3,}"
+    + _END
+    + ")"
 )
 LENIENT_JSON = [":" + _VALUE, "," + _VALUE, r"\[" + _VALUE, r",[ \t\r]*[\]}]"]
 # Files of a batch are read in parallel groups of at least this many bytes (see `_groups`).
@@ -75,8 +81,7 @@ MACROS = f"""
 -- the line as the reference strips it, when it is a JSON object at all (see `checked`)
 create or replace temp macro fj_raw(line) as
     case when ends_with(line, chr(13)) then left(line, -1) else line end;
--- _obj(): the object as a map of JSON texts (NULL for anything else). A map keeps every key, so
--- fj_dup() tells an object with a duplicate key (orjson keeps its last value, a lookup the first).
+-- a map with a duplicate key (a map keeps them all; orjson keeps the last, a lookup the first)
 create or replace temp macro fj_dup(o) as
     coalesce(list_unique(map_keys(o)) <> cardinality(o), false);
 -- a JSON string's text
@@ -107,8 +112,8 @@ create or replace temp macro fj_strs(l) as
 create or replace temp macro fj_dt(s) as
     case when s is null then null
          when strlen(s) <> length(s) or contains(s, chr(10)) then {BAIL}
-         when regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}(:[0-9]{{2}})?'
-                                   || '(\\.[0-9]+)?(Z|[+-][0-9]{{2}}:[0-9]{{2}})?')
+         when regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}'
+                                   || '(:[0-9]{{2}})?(\\.[0-9]+)?(Z|[+-][0-9]{{2}}:[0-9]{{2}})?')
              then substr(s, 1, 10) || ' '
                   || case when substr(s, 17, 1) = ':' then substr(s, 12, 8)
                           else substr(s, 12, 5) || ':00' end
@@ -228,7 +233,7 @@ STAGES: dict[str, list[dict[str, str]]] = {
     "fhir_encounters": [
         {
             "period_start": "fj_str(v_period.start)",
-            "period_end": "fj_str(v_period.\"end\")",
+            "period_end": 'fj_str(v_period."end")',
         },
     ],
     "fhir_locations": [],
@@ -343,7 +348,8 @@ def _fragment_text(key: str, node: object) -> str:
     """SQL for the JSON text a fragment is read from."""
     value = f"m[{_sql_str(key)}]"
     if key in FIRST_ITEM:
-        return f"case when starts_with({value}, '[') then json_extract({value}, '$[0]') else {value} end"
+        first = f"json_extract({value}, '$[0]')"
+        return f"case when starts_with({value}, '[') then {first} else {value} end"
     if isinstance(node, list):
         return f"case when starts_with({value}, '{{') then '[' || {value} || ']' else {value} end"
     return value
@@ -427,9 +433,7 @@ def _lines_sql() -> str:
 def _table_sql(table: str) -> str:
     """SQL mapping the `_fhir_lines` of one table: row hash, contract columns, `bail`."""
     fragments = FRAGMENTS[table]
-    leaves = sorted(
-        {k for expr in _expressions(table) for k in re.findall(r"\bj_(\w+)", expr)}
-    )
+    leaves = sorted({k for expr in _expressions(table) for k in re.findall(r"\bj_(\w+)", expr)})
     texts = ", ".join(
         [f"{_fragment_text(k, node)} as t_{k}" for k, node in fragments.items()]
         + [f"m[{_sql_str(k)}] as j_{k}" for k in leaves]
@@ -457,8 +461,7 @@ def _table_sql(table: str) -> str:
         f"nullif(({expr})::varchar, '') as {_ident(col)}" for col, expr in ROWS[table].items()
     )
     checks = " and ".join(
-        ["not fj_dup(m)"]
-        + [f"c_{k} = {_present(f'v_{k}', node)}" for k, node in fragments.items()]
+        ["not fj_dup(m)"] + [f"c_{k} = {_present(f'v_{k}', node)}" for k, node in fragments.items()]
     )
     ctes.append(f"mapped as (select f, n, line, raw, {columns}, {checks} as exact from {previous})")
     names = ", ".join(_ident(col) for col in ROWS[table])
@@ -548,8 +551,10 @@ def _groups(paths: list[Path], count: int) -> list[list[Path]]:
 
 
 def _read_halving(paths: list[Path]) -> dict[Path, ReadResult]:
-    """Scan the files together; when DuckDB stops on one, scan each half again, so that only the
-    file(s) it stops on go to the reference. A mistake in the SQL itself is raised."""
+    """Scan the files together; when DuckDB stops on one, scan each half again.
+
+    Only the file(s) DuckDB stops on go to the reference. A mistake in the SQL itself is raised.
+    """
     try:
         return _read_with_duckdb(paths)
     except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
