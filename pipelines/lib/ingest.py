@@ -9,9 +9,9 @@ Each file goes through four steps, all set-based in DuckDB:
 3. rows already loaded (same de-duplication key, or same record hash) are counted as duplicates;
 4. the rest is appended to `phi.raw.<table>` with a monotonic `_raw_id`.
 
-Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV files, one
-cast/check/de-duplicate pass, one append), because per-file statements cost more than the rows
-themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`) is
+Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV or FHIR NDJSON
+files, one cast/check/de-duplicate pass, one append), because per-file statements cost more than the
+rows themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`) is
 written in its batch's transaction, so a crash never leaves rows without their ledger entry; a file
 whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op. The ledger and
 the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
