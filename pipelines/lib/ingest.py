@@ -11,10 +11,10 @@ Each file goes through four steps, all set-based in DuckDB:
 
 Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV or FHIR NDJSON
 files, one cast/check/de-duplicate pass, one append), because per-file statements cost more than the
-rows themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`) is
-written in its batch's transaction, so a crash never leaves rows without their ledger entry; a file
-whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op. The ledger and
-the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
+rows themselves when a year of daily extracts lands at once. Each file's ledger row (`raw._ledger`)
+is written in its batch's transaction, so a crash never leaves rows without their ledger entry; a
+file whose sha256 is already in the ledger is skipped, which makes re-ingestion a no-op. The ledger
+and the quarantine summary (without raw records) are mirrored to the warehouse `dq` schema.
 
 """
 
