@@ -233,7 +233,13 @@ def test_edge_case_lines(tmp_path: Path) -> None:
     same_as_reference(paths)
 
 
-def test_batch_of_good_and_bad_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("groups", [1, 3])
+def test_batch_of_good_and_bad_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, groups: int
+) -> None:
+    # Read as one group, or as three groups side by side (each its own DuckDB).
+    monkeypatch.setattr(fhir_ndjson_bulk, "GROUP_MIN_BYTES", 1)
+    monkeypatch.setattr(fhir_ndjson_bulk, "_cores", lambda: groups)
     good = [write(tmp_path, f"good{i}.ndjson", FIXTURE) for i in range(3)]
     dup = write(tmp_path, "dup.ndjson", FIXTURE + EDGE_LINES["dup_nested"] + "\n")
     latin = write(tmp_path, "latin.ndjson", FIXTURE.encode() + b'{"id": "\xff"}\n')

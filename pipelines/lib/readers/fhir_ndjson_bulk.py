@@ -525,7 +525,7 @@ def read_fhir_ndjson_files(paths: list[Path]) -> dict[Path, ReadResult]:
         else:
             scanned.append(path)
     if scanned:
-        groups = _groups(scanned, os.cpu_count() or 1)
+        groups = _groups(scanned, _cores())
         if len(groups) == 1:
             results.update(_read_halving(scanned))
         else:
@@ -535,6 +535,14 @@ def read_fhir_ndjson_files(paths: list[Path]) -> dict[Path, ReadResult]:
                 for part in pool.map(_read_halving, groups):
                     results.update(part)
     return {path: results[path] for path in paths}
+
+
+def _cores() -> int:
+    """Cores this process may run on (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _groups(paths: list[Path], count: int) -> list[list[Path]]:
