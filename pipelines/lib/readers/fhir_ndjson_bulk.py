@@ -84,17 +84,13 @@ create or replace temp macro fj_raw(line) as
 -- a map with a duplicate key (a map keeps them all; orjson keeps the last, a lookup the first)
 create or replace temp macro fj_dup(o) as
     coalesce(list_unique(map_keys(o)) <> cardinality(o), false);
--- a JSON string's text
-create or replace temp macro fj_text(j) as
-    case when contains(j, '\\') then json_extract_string(j, '$')
-         else substr(j, 2, length(j) - 2) end;
--- _str(): strings ('' is NULL), booleans as true/false, plain integers as written; objects and
--- arrays NULL; other numbers (Python prints floats its own way) the marker.
+-- _str() of a JSON text: strings ('' is NULL), booleans as true/false, plain integers as written,
+-- objects, arrays and null NULL; other numbers (Python prints floats its own way) the marker.
 create or replace temp macro fj_str(j) as
-    case when starts_with(j, '"') then nullif(fj_text(j), '')
-         when j is null or j = 'null' or starts_with(j, '{{') or starts_with(j, '[') then null
-         when j = 'true' or j = 'false' then j::varchar
-         when j <> '-0' and regexp_full_match(j, '-?(0|[1-9][0-9]{{0,17}})') then j::varchar
+    case when starts_with(j, '"') then nullif(json_extract_string(j, '$'), '')
+         when j <> '-0' and regexp_full_match(j, 'true|false|-?(0|[1-9][0-9]{{0,17}})')
+             then j::varchar
+         when j is null or regexp_full_match(j, 'null|(?s:[\\[{{].*)') then null
          else {BAIL} end;
 -- _code() of a concept (a struct of CONCEPT): `code` when the key is there (the key check rules out
 -- a null code), else the first non-empty code of its codings, else `text`.
@@ -413,7 +409,7 @@ def _lines_sql() -> str:
                          [json_transform(raw, {MAP_TYPE})],
                          o -> case when fj_dup(o) then {BAIL}
                                    when starts_with(o['resourceType'], '"')
-                                       then fj_text(o['resourceType']) end)[1]
+                                       then json_extract_string(o['resourceType'], '$') end)[1]
                 end as resource_type
             from headed
         )
