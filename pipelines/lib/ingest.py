@@ -9,13 +9,13 @@ Each file goes through four steps, all set-based in DuckDB:
 3. rows already loaded (same de-duplication key, or same record hash) are counted as duplicates;
 4. the rest is appended to `phi.raw.<table>` with a monotonic `_raw_id`.
 
-Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV files, one
-cast/check/de-duplicate pass, one append), because per-file statements cost more than the rows
-themselves when a year of daily extracts lands at once. HL7, X12 and FHIR files are parsed in
-worker processes, batch k + 1 while batch k loads, with the same results in the same file order.
-Each file's ledger row (`raw._ledger`) is written in its batch's transaction, so a crash never
-leaves rows without their ledger entry; a file whose sha256 is already in the ledger is skipped,
-which makes re-ingestion a no-op. The ledger and the quarantine summary (without raw records) are
+Files of one feed are read and loaded in batches (one DuckDB scan per batch of CSV or FHIR NDJSON
+files, one cast/check/de-duplicate pass, one append), because per-file statements cost more than the
+rows themselves when a year of daily extracts lands at once. HL7 and X12 files are parsed in worker
+processes, batch k + 1 while batch k loads, with the same results in the same file order. Each
+file's ledger row (`raw._ledger`) is written in its batch's transaction, so a crash never leaves
+rows without their ledger entry; a file whose sha256 is already in the ledger is skipped, which
+makes re-ingestion a no-op. The ledger and the quarantine summary (without raw records) are
 mirrored to the warehouse `dq` schema.
 
 """
@@ -152,9 +152,10 @@ def read_landed_files(paths: list[Path], feed: str) -> list[ReadResult]:
 
         return [read_x12(p, parent.table) for p in paths]
     if fmt == "fhir_ndjson":
-        from pipelines.lib.readers.fhir_ndjson import read_fhir_ndjson
+        from pipelines.lib.readers.fhir_ndjson_bulk import read_fhir_ndjson_files
 
-        return [read_fhir_ndjson(p) for p in paths]
+        by_path = read_fhir_ndjson_files(paths)
+        return [by_path[p] for p in paths]
     raise ValueError(f"{paths[0].name}: no reader for format {fmt!r}")
 
 
@@ -446,7 +447,7 @@ READ_WORKERS = os.cpu_count() or 1
 
 
 class _BatchReader:
-    """Reads the batches of one feed: CSV in this process, structural formats in a worker pool.
+    """Reads the batches of one feed: CSV and NDJSON in this process, HL7 and X12 in a worker pool.
 
     `submit` starts reading a batch and returns a function that yields the batch's results in file
     order. A reader's exception is raised from that function for its file, as the serial reader
@@ -457,7 +458,9 @@ class _BatchReader:
     def __init__(self, feed: str, workers: int) -> None:
         self.feed = feed
         contracts = contracts_for_feed(feed)
-        structural = bool(contracts) and contracts[0].format != "csv"
+        # CSV and FHIR NDJSON are one DuckDB scan per batch (DuckDB's threads); HL7 and X12 are
+        # parsed in Python, a file per worker.
+        structural = bool(contracts) and contracts[0].format not in ("csv", "fhir_ndjson")
         # A daemonic process (some executors run steps in one) may not start children.
         daemon = multiprocessing.current_process().daemon
         self.workers = workers if structural and workers > 1 and not daemon else 0

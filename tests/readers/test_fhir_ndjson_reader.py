@@ -1,21 +1,35 @@
-"""FHIR NDJSON reader: exact mapping of Patient, Appointment, Encounter, Location; rejects."""
+"""FHIR NDJSON readers: exact mapping of Patient, Appointment, Encounter, Location; rejects.
+
+Each test runs against the DuckDB reader (`read_fhir_ndjson`) and the per-line reference
+(`read_fhir_ndjson_lines`); `test_fhir_ndjson_bulk.py` holds the two equal on everything else.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from pipelines.lib.readers.base import ReadResult
 from pipelines.lib.readers.fhir_ndjson import (
     FHIR_ENCOUNTER_COLUMNS,
     FHIR_LOCATION_COLUMNS,
     fhir_datetime,
-    read_fhir_ndjson,
+    read_fhir_ndjson_lines,
 )
+from pipelines.lib.readers.fhir_ndjson_bulk import read_fhir_ndjson
 from tests.readers.fixtures import fhir_lines
 from tests.readers.helpers import check_ledger, check_shape, write
 
 
-def _read(tmp_path: Path, lines: list[str], newline: str = "\n"):
-    result = read_fhir_ndjson(write(tmp_path, "export.ndjson", newline.join(lines) + newline))
+@pytest.fixture(params=[read_fhir_ndjson, read_fhir_ndjson_lines], ids=["duckdb", "reference"])
+def reader(request: pytest.FixtureRequest) -> Callable[[Path], ReadResult]:
+    return request.param
+
+
+def _read(reader, tmp_path: Path, lines: list[str], newline: str = "\n"):
+    result = reader(write(tmp_path, "export.ndjson", newline.join(lines) + newline))
     check_shape(result)
     check_ledger(result)
     return result
@@ -28,8 +42,8 @@ def _rows(result, table: str) -> list[dict]:
     return rows
 
 
-def test_every_resource_type_is_mapped_exactly(tmp_path: Path) -> None:
-    result = _read(tmp_path, fhir_lines())
+def test_every_resource_type_is_mapped_exactly(reader, tmp_path: Path) -> None:
+    result = _read(reader, tmp_path, fhir_lines())
     assert result.source_records == 9  # the blank line is not a record
     assert {t: v.num_rows for t, v in result.tables.items()} == {
         "patients": 1,
@@ -136,24 +150,24 @@ def test_every_resource_type_is_mapped_exactly(tmp_path: Path) -> None:
     ]
 
 
-def test_crlf_bom_and_cp1252_lines(tmp_path: Path) -> None:
+def test_crlf_bom_and_cp1252_lines(reader, tmp_path: Path) -> None:
     lines = fhir_lines()[:2]
     data = b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n"
     data += b'{"resourceType": "Location", "id": "l2", "name": "Caf\xe9 wing"}\r\n'
-    result = read_fhir_ndjson(write(tmp_path, "x.ndjson", data))
+    result = reader(write(tmp_path, "x.ndjson", data))
     check_ledger(result)
     assert result.rejects == []
     assert result.tables["fhir_locations"].column("name").to_pylist() == ["Caf\u00e9 wing"]
     assert result.tables["patients"].column("mrn").to_pylist() == ["MRN900"]
 
 
-def test_odd_structures_do_not_crash(tmp_path: Path) -> None:
+def test_odd_structures_do_not_crash(reader, tmp_path: Path) -> None:
     lines = [
         '{"resourceType": "Patient", "id": 7, "name": "x", "identifier": 5, "gender": "robot"}',
         '{"resourceType": "Appointment", "participant": [null, 3, {"actor": []}], "status": 1}',
         '{"resourceType": "Encounter", "period": [], "class": [{"code": "EMER"}]}',
     ]
-    result = _read(tmp_path, lines)
+    result = _read(reader, tmp_path, lines)
     assert result.rejects == []
     patient = result.tables["patients"].to_pylist()[0]
     assert (patient["mrn"], patient["sex"], patient["last_name"]) == ("7", "robot", None)

@@ -1,7 +1,7 @@
 """Readers: one per landing format, each returning a `ReadResult` of all-string contract columns."""
 
 from pipelines.lib.readers.base import ReadResult, Reject
-from pipelines.lib.readers.fhir_ndjson import read_fhir_ndjson
+from pipelines.lib.readers.fhir_ndjson_bulk import read_fhir_ndjson
 from pipelines.lib.readers.hl7v2 import read_hl7v2
 from pipelines.lib.readers.x12 import read_x12
 

@@ -1,9 +1,11 @@
 """FHIR R4 Bulk Data NDJSON -> `patients`, `appointments`, `fhir_encounters`, `fhir_locations`.
 
-One resource per line; `resourceType` decides the table, so a file may mix types. Each line is
-parsed on its own (orjson when installed, else the standard library) so that one bad line becomes
-one Reject with its line number instead of failing the file, which a whole-file `read_json` would
-do. This is a per-line Python loop (see README for throughput and the bulk path).
+One resource per line; `resourceType` decides the table, so a file may mix types. This module holds
+the mapping rules and the per-line reader, `read_fhir_ndjson_lines`: each line is parsed on its own
+(orjson when installed, else the standard library), so that one bad line becomes one Reject with its
+line number. It is the reference: ingest reads with `read_fhir_ndjson_files`
+(`fhir_ndjson_bulk.py`: DuckDB, no Python loop over good lines), which hands this reader the lines
+and files it cannot decide exactly; `tests/readers/test_fhir_ndjson_bulk.py` holds the two equal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from pipelines.lib.readers.base import (
     ReadResult,
@@ -61,6 +65,7 @@ TABLE_FOR_TYPE = {
     "Location": "fhir_locations",
 }
 READ_TYPES = "only Patient, Encounter, Location and Appointment are"
+NO_RESOURCE_TYPE = "resource has no resourceType"
 SEX = {"female": "F", "male": "M", "unknown": "U", "other": "O"}
 APPOINTMENT_STATUS = {
     "booked": "scheduled",
@@ -75,12 +80,13 @@ _FHIR_DATETIME = re.compile(
 )
 
 
-def _columns(table: str) -> list[str]:
+def table_columns(table: str) -> list[str]:
+    """The columns of a table this reader fills, in contract order."""
     if table == "fhir_encounters":
         return FHIR_ENCOUNTER_COLUMNS
     if table == "fhir_locations":
         return FHIR_LOCATION_COLUMNS
-    return contract_columns(table)
+    return list(contract_columns(table))
 
 
 def _list(value: Any) -> list:
@@ -269,8 +275,76 @@ MAPPERS: dict[str, Callable[[dict], dict[str, str | None]]] = {
 }
 
 
-def read_fhir_ndjson(path: Path) -> ReadResult:
-    """Read a FHIR Bulk Data NDJSON file (Patient, Encounter, Location, Appointment resources).
+def read_line(number: int, line: str) -> tuple[str, dict[str, str | None], str] | Reject | None:
+    """Read one NDJSON line: `(table, row, raw)`, a Reject, or None for a blank line (no record).
+
+    `raw` is the line without surrounding whitespace: the text that is hashed or quarantined.
+    """
+    raw = line.strip()
+    if not raw:
+        return None
+    try:
+        resource = _loads(raw)
+    except _JSON_ERRORS:
+        return Reject(None, number, raw, "line is not valid JSON")
+    if not isinstance(resource, dict):
+        return Reject(None, number, raw, "line is not a JSON object (one resource per line)")
+    resource_type = resource.get("resourceType")
+    if not isinstance(resource_type, str) or not resource_type:
+        return Reject(None, number, raw, NO_RESOURCE_TYPE)
+    table = TABLE_FOR_TYPE.get(resource_type)
+    if table is None:
+        # The type name is a FHIR code, not patient data; an odd one is not echoed back.
+        shown = resource_type if resource_type.isalpha() and len(resource_type) <= 64 else ""
+        return Reject(None, number, raw, not_read_reason(shown))
+    try:
+        return table, MAPPERS[table](resource), raw
+    except Exception as exc:  # an odd structure must not stop the file
+        reason = f"{resource_type} resource has an unexpected structure ({type(exc).__name__})"
+        return Reject(table, number, raw, reason)
+
+
+def not_read_reason(shown: str) -> str:
+    """The reason for a resource type this reader does not read (`shown` may be empty)."""
+    return f"resourceType {shown} is not read ({READ_TYPES})".replace("  ", " ")
+
+
+class LineCollector:
+    """Rows and rejects of numbered lines, in the order given; `result()` builds the ReadResult."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[list, list, list]] = {t: ([], [], []) for t in MAPPERS}
+        self.rejects: list[Reject] = []
+        self.records = 0
+
+    def add(self, number: int, line: str) -> None:
+        """Read one line (see `read_line`) and keep what it gave."""
+        read = read_line(number, line)
+        if read is None:
+            return
+        self.records += 1
+        if isinstance(read, Reject):
+            self.rejects.append(read)
+            return
+        table, row, raw = read
+        rows, lines, hashes = self.rows[table]
+        rows.append(row)
+        lines.append(number)
+        hashes.append(row_hash(raw))
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every table (possibly empty), contract columns plus `_source_line` and `_row_hash`."""
+        return {
+            table: build_table(table_columns(table), rows, lines, hashes)
+            for table, (rows, lines, hashes) in self.rows.items()
+        }
+
+
+def read_fhir_ndjson_lines(path: Path) -> ReadResult:
+    """Read a FHIR Bulk Data NDJSON file line by line in Python: the reference reader.
+
+    `read_fhir_ndjson` (DuckDB, `fhir_ndjson_bulk.py`) returns the same result faster and falls back
+    to this reader for the lines and files it does not handle itself.
 
     Args:
         path: the landed `.ndjson` file.
@@ -285,53 +359,7 @@ def read_fhir_ndjson(path: Path) -> ReadResult:
     """
     path = Path(path)
     text = decode_text(read_bytes(path))
-    collected: dict[str, tuple[list, list, list]] = {t: ([], [], []) for t in MAPPERS}
-    rejects: list[Reject] = []
-    records = 0
+    collector = LineCollector()
     for number, line in enumerate(text.split("\n"), start=1):
-        raw = line.strip()
-        if not raw:
-            continue
-        records += 1
-        try:
-            resource = _loads(raw)
-        except _JSON_ERRORS:
-            rejects.append(Reject(None, number, raw, "line is not valid JSON"))
-            continue
-        if not isinstance(resource, dict):
-            rejects.append(
-                Reject(None, number, raw, "line is not a JSON object (one resource per line)")
-            )
-            continue
-        resource_type = resource.get("resourceType")
-        if not isinstance(resource_type, str) or not resource_type:
-            rejects.append(Reject(None, number, raw, "resource has no resourceType"))
-            continue
-        table = TABLE_FOR_TYPE.get(resource_type)
-        if table is None:
-            # The type name is a FHIR code, not patient data; an odd one is not echoed back.
-            shown = resource_type if resource_type.isalpha() and len(resource_type) <= 64 else ""
-            reason = f"resourceType {shown} is not read ({READ_TYPES})".replace("  ", " ")
-            rejects.append(Reject(None, number, raw, reason))
-            continue
-        try:
-            row = MAPPERS[table](resource)
-        except Exception as exc:  # an odd structure must not stop the file
-            rejects.append(
-                Reject(
-                    table,
-                    number,
-                    raw,
-                    f"{resource_type} resource has an unexpected structure ({type(exc).__name__})",
-                )
-            )
-            continue
-        rows, lines, hashes = collected[table]
-        rows.append(row)
-        lines.append(number)
-        hashes.append(row_hash(raw))
-    tables = {
-        table: build_table(_columns(table), rows, lines, hashes)
-        for table, (rows, lines, hashes) in collected.items()
-    }
-    return ReadResult(path.name, records, tables, rejects)
+        collector.add(number, line)
+    return ReadResult(path.name, collector.records, collector.tables(), collector.rejects)
