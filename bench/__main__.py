@@ -187,11 +187,17 @@ def run_ingest(
 
     `extract_dates` (first, last) limits the run to those days' files, as a partitioned run does.
     """
+    from data_contracts.contract import load_contracts
     from pipelines.lib.duck import phi_connection
-    from pipelines.lib.ingest import ingest_feeds, summarize
+    from pipelines.lib.ingest import ensure_raw_table, ingest_feeds, summarize
 
     con = phi_connection(with_warehouse=True)
     try:
+        # As the Dagster ingest assets do: a feed with no files (a clinic has no ADT or bed feed)
+        # still gets its empty tables, so de-identification and dbt find every source.
+        con.execute("create schema if not exists phi.raw")
+        for contract in load_contracts().values():
+            ensure_raw_table(con, contract)
         totals = summarize(
             ingest_feeds(con, str(data / "landing"), feeds, extract_dates=extract_dates)
         )
