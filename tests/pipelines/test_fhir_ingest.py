@@ -100,3 +100,13 @@ def test_fuzzed_fhir_file_balances(ops_env: Path, ops: list[tuple]) -> None:
         assert outcome.source_rows == read_fhir_ndjson_lines(path).source_records
     finally:
         con.close()
+
+
+def test_fhir_batches_are_read_in_process() -> None:
+    """DuckDB reads a FHIR batch in one scan; a worker per file would plan its queries per file."""
+    from pipelines.lib import ingest
+
+    with ingest._BatchReader("fhir", 4) as reader:
+        assert reader.workers == 0
+    with ingest._BatchReader("adt", 4) as reader:
+        assert reader.workers == 4
