@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -53,3 +54,13 @@ def check_ledger(result: ReadResult) -> None:
     for reject in result.rejects:
         assert reject.source_line >= 1
         assert reject.reason
+
+
+def synthea_bundle_lines(bundles: list[Path]) -> list[str]:
+    """Synthea FHIR bundles flattened to Bulk-style NDJSON lines (one entry resource per line)."""
+    return [
+        json.dumps(entry["resource"])
+        for bundle in bundles
+        for entry in json.loads(bundle.read_text(encoding="utf-8")).get("entry", [])
+        if "resource" in entry
+    ]

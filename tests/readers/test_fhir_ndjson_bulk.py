@@ -22,7 +22,14 @@ from pipelines.lib.readers.base import ReadResult
 from pipelines.lib.readers.fhir_ndjson import read_fhir_ndjson_lines
 from pipelines.lib.readers.fhir_ndjson_bulk import read_fhir_ndjson, read_fhir_ndjson_files
 from tests.readers.fixtures import fhir_lines
-from tests.readers.helpers import REALDATA, check_ledger, check_shape, needs_realdata, write
+from tests.readers.helpers import (
+    REALDATA,
+    check_ledger,
+    check_shape,
+    needs_realdata,
+    synthea_bundle_lines,
+    write,
+)
 from tests.readers.test_readers_fuzz import mutate, mutations
 
 FIXTURE = "\n".join(fhir_lines()) + "\n"
@@ -415,12 +422,7 @@ def test_synthea_bundles_as_ndjson(tmp_path: Path) -> None:
     bundles = sorted(SYNTHEA_FHIR.glob("*.json"))
     if not bundles:
         pytest.skip("no Synthea bundles")
-    lines = [
-        json.dumps(entry["resource"])
-        for bundle in bundles
-        for entry in json.loads(bundle.read_text(encoding="utf-8")).get("entry", [])
-        if "resource" in entry
-    ]
+    lines = synthea_bundle_lines(bundles)
     path = write(tmp_path, "bundles.ndjson", "\n".join(lines) + "\n")
     [result] = same_as_reference([path]).values()
     assert result.tables["patients"].num_rows >= 1

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from pipelines.lib.readers import read_fhir_ndjson, read_hl7v2, read_x12
-from tests.readers.helpers import REALDATA, check_ledger, check_shape, needs_realdata
+from tests.readers.helpers import (
+    REALDATA,
+    check_ledger,
+    check_shape,
+    needs_realdata,
+    synthea_bundle_lines,
+)
 
 pytestmark = [pytest.mark.realdata, needs_realdata()]
 
@@ -179,12 +185,7 @@ def test_synthea_bundles_as_ndjson(tmp_path: Path) -> None:
     bundles = _files(SYNTHEA_FHIR, "*.json")
     if not bundles:
         pytest.skip("no Synthea bundles")
-    lines = [
-        json.dumps(entry["resource"])
-        for bundle in bundles
-        for entry in json.loads(bundle.read_text(encoding="utf-8")).get("entry", [])
-        if "resource" in entry
-    ]
+    lines = synthea_bundle_lines(bundles)
     path = tmp_path / "bundles.ndjson"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = read_fhir_ndjson(path)
