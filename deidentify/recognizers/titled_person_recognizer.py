@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
 
@@ -150,7 +151,12 @@ class TitledPersonRecognizer(PatternRecognizer):
         Returns:
             True when the match is not a name.
         """
-        first = pattern_text.split()[0].strip(",.").lower()
+        word = pattern_text.split()[0].strip(",.")
+        first = word.lower()
         if re.fullmatch(_RELATION, first, flags=re.IGNORECASE):
             return True  # "Mother's sister" names no one
+        # Only the any-case self-introduction yields a lower-case first word: after "call me"
+        # an English function word is the rest of the sentence ("call me when you're here").
+        if word.islower() and first in STOP_WORDS:
+            return True
         return first in _NOT_NAMES or first in DRUGS or first in CLINICAL_WORDS

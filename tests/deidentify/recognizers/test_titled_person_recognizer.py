@@ -43,6 +43,9 @@ def test_titled_person_recognizer(found, text, expected):
         ("hi, my name is lena andersson.", ["lena andersson"]),
         ("everyone calls me borna", ["borna"]),
         ("my name is not important", []),
+        # after "call me" an English function word is no name
+        ("please call me when you are free", []),
+        ("Call me after the scan", []),
         # the owner of a relative is a person; a relative owning one is not
         ("Franciska's kid has a rash", ["Franciska"]),
         ("Mother's sister called", []),
