@@ -24,7 +24,7 @@ from deidentify.engine import (
     get_analyzer,
     is_false_positive,
 )
-from deidentify.recognizers.clinical_terms import is_clinical_phrase
+from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -153,12 +153,18 @@ def _is_caseless(text: str) -> bool:
     return not any(c.isupper() for c in text)
 
 
+def _is_surname(item: str) -> bool:
+    """An eponym on its own ("Graves", "Wilson"): in a list of names it is a surname."""
+    return item.lower() in EPONYMS
+
+
 def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
     """Give every item of a list of names the PERSON tag when one of them is a PERSON.
 
     NER finds some names of "Sheila, Donna, Hleb and Shane" and misses the rarer ones; items
     of one list are the same kind of thing. Items that are clinical vocabulary or drug names
-    are never added ("Lasix and Maria" keeps "Lasix"), nor, in a text without capitals,
+    are never added ("Lasix and Maria" keeps "Lasix"), except eponyms, which beside a name
+    are surnames ("Okafor, Graves and Reed"); nor, in a text without capitals,
     English function words ("adam, eve and the dog" keeps "and the").
     """
     if not any(s.tag == "PERSON" for s in spans):
@@ -181,7 +187,7 @@ def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
             Span(item.start(), item.end(), "PERSON", 0.6)
             for item in items
             if not any(s.start < item.end() and item.start() < s.end for s in spans)
-            and not is_clinical_phrase(item.group())
+            and (not is_clinical_phrase(item.group()) or _is_surname(item.group()))
         )
     return sorted(spans + extra) if extra else spans
 

@@ -11,8 +11,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
 
 # Name parts are case-sensitive: clinicians capitalise names and little else mid-sentence.
-_NAME = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*|[A-Z]'[A-Z][a-z]+|Mc[A-Z][a-z]+)"
-_INITIAL = r"[A-Z]\.?(?![a-zA-Z])"
+# Any alphabet's letters: "Jónás", "Ásgeir", "Zoë" are names as much as "Jonas".
+_NAME = r"(?:\p{Lu}\p{Ll}+(?:[-']\p{Lu}?\p{Ll}+)*|\p{Lu}'\p{Lu}\p{Ll}+|Mc\p{Lu}\p{Ll}+)"
+_INITIAL = r"\p{Lu}\.?(?!\p{L})"
 _TITLE_WORDS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Drs|Prof|Doctor|Nurse|Sr|Sister|Fr|Father|Rev)\b"
 # A title is a cue, never the first word of the name ("seen by Dr. Jane Doe").
 _FULL = (
@@ -114,7 +115,7 @@ class TitledPersonRecognizer(PatternRecognizer):
         ),
         Pattern(
             "First name + initial (medium)",
-            r"(?-i:\b" + _NAME + r"\s+[A-Z]\.)(?=[\s,;:)?!]|$)",
+            r"(?-i:\b" + _NAME + r"\s+\p{Lu}\.)(?=[\s,;:)?!]|$)",
             0.6,
         ),
     ]

@@ -17,6 +17,10 @@ RECOGNIZER = TitledPersonRecognizer()
         ("signed Jane Doe, MD", ["Jane Doe"]),
         ("referencing Anna S., 34F", ["Anna S."]),
         ("Butler, Carol is a 24-year-old", ["Butler, Carol"]),
+        # names in any alphabet's letters
+        ("seen by Dr. Ólafur Þórhallsson", ["Ólafur Þórhallsson"]),
+        ("pt's daughter Zoë called", ["Zoë"]),
+        ("referencing Łucja W., 61F", ["Łucja W."]),
         # a courtesy title is the cue, never part of the subject's name
         ("Miss Fisher is a 60-year-old woman", ["Fisher"]),
         # negatives: drugs and clinical words after cues, eponyms without a title, lowercase
