@@ -246,7 +246,12 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
             return True
         return from_ner and not _DATE_CONTENT_RE.search(span)
     if result.entity_type in ("PERSON", "LOCATION") and from_ner:
-        if not any(c.isupper() for c in span):
+        # A lower-case NER name is noise ("pt", "81yo", an e-mail) in a text that uses
+        # capitals, but a writer who never does ("my name is vitoria", "follow up with
+        # patricia desrosiers") gives NER no case to go on: there it stands.
+        if not any(c.isupper() for c in span) and (
+            result.entity_type == "LOCATION" or any(c.isupper() for c in text)
+        ):
             return True
         # After a courtesy title an eponym is a surname ("Miss Hoffman"). Presidio keeps one of
         # two identical findings, so dropping NER's here would also lose TitledPersonRecognizer's.

@@ -15,26 +15,43 @@ Recall counts a gold span as found when any redaction overlaps it, whatever the 
 matters for de-identification is that the characters are gone); character recall counts the
 gold characters covered. Precision is span-level (redactions that touch gold PHI) and
 character-level (redacted characters that are gold PHI). Gold labels that are not PHI in our
-scheme (organisations, titles, nationalities, ages under 90) are "neutral": redacting them
-is neither a hit nor a false positive. Throughput is chars/s of ``analyze_batch`` divided by
-bare spaCy ``nlp.pipe`` with the same model over the same texts.
+scheme are "neutral": redacting them is neither a hit nor a false positive. Throughput is
+chars/s of ``analyze_batch`` divided by bare spaCy ``nlp.pipe`` with the same model over the
+same texts.
+
+What is PHI here. Free text is redacted the same way under both profiles (``free_text`` in
+``profiles.py``), to the 18 Safe Harbor identifiers of 45 CFR 164.514(b)(2)(i), so every
+corpus is scored against those (the label maps below say, per label, which identifier it is
+or why it is neutral). Geography (B) is "all geographic subdivisions smaller than a State":
+a country is not one, so a gold location that is only a country name ("France", "Czech
+Republic") is neutral (:func:`phi_tag`), while a street address or a town that contains a
+country stays PHI and must be found. US state names stay PHI in the scoring although Safe
+Harbor keeps them: "New York" or "Washington" alone is as often the city, and a label cannot
+tell which (so this errs towards counting misses). Dates (C) keep their year under Safe
+Harbor, but a year can date a birth that makes the age 90 or more, which a label does not
+say: year-only date labels also stay PHI.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import logging
 import random
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
+import regex as re
 import yaml
+from babel import Locale
 
 from deidentify.engine import get_analyzer, load_bare_model
 from deidentify.text import Span, analyze_batch
@@ -62,23 +79,23 @@ ASQ_LABELS = {
     "EMAIL_ADDRESS": "EMAIL",
 }
 PRESIDIO_LABELS = {
-    "PERSON": "PERSON",
-    "STREET_ADDRESS": "ADDRESS",
-    "GPE": "ADDRESS",
-    "DATE_TIME": "DATE",
-    "PHONE_NUMBER": "PHONE",
-    "EMAIL_ADDRESS": "EMAIL",
-    "US_SSN": "SSN",
-    "ZIP_CODE": "ZIP",
-    "CREDIT_CARD": "ID",
-    "IBAN_CODE": "ID",
-    "IP_ADDRESS": "ID",
-    "US_DRIVER_LICENSE": "ID",
-    "ORGANIZATION": NEUTRAL,
-    "TITLE": NEUTRAL,
-    "NRP": NEUTRAL,
-    "AGE": NEUTRAL,
-    "DOMAIN_NAME": NEUTRAL,
+    "PERSON": "PERSON",  # (A) names
+    "STREET_ADDRESS": "ADDRESS",  # (B) street address, city, ZIP
+    "GPE": "ADDRESS",  # (B) towns and cities; a country alone is neutral (phi_tag)
+    "DATE_TIME": "DATE",  # (C) dates; year-only labels kept too (module docstring)
+    "PHONE_NUMBER": "PHONE",  # (D)
+    "EMAIL_ADDRESS": "EMAIL",  # (F)
+    "US_SSN": "SSN",  # (G)
+    "ZIP_CODE": "ZIP",  # (B)
+    "CREDIT_CARD": "ID",  # (J) account numbers
+    "IBAN_CODE": "ID",  # (J)
+    "IP_ADDRESS": "ID",  # (O)
+    "US_DRIVER_LICENSE": "ID",  # (K) licence numbers
+    "ORGANIZATION": NEUTRAL,  # employers and companies: none of the 18
+    "TITLE": NEUTRAL,  # job titles
+    "NRP": NEUTRAL,  # nationality, religion, politics
+    "AGE": NEUTRAL,  # every AGE value of the corpus is under 90 (ages 90+ would be PHI)
+    "DOMAIN_NAME": NEUTRAL,  # company domains, not a person's URL (N)
 }
 # Our generator's / generic labels (Presidio entity names or our tags) -> our tag.
 GENERIC_LABELS = {
@@ -98,6 +115,59 @@ GENERIC_LABELS = {
     "MEMBER_ID": "ID",
     "VISIT_NUMBER": "ID",
 }
+
+
+@functools.cache
+def country_names() -> frozenset[str]:
+    """Normalised English names of the countries and territories of ISO 3166-1.
+
+    Two lists installed with our dependencies, read offline: CLDR's English names from babel
+    (via dbt's agate: "Czechia", "Côte d’Ivoire", "Bosnia & Herzegovina") and the tz
+    database's ``iso3166.tab`` from tzdata (via Dagster), which keeps the older or longer
+    forms still in use ("Czech Republic", "Korea (South)", "Turkey"). The codes are those of
+    ``iso3166.tab``, so CLDR's other regions ("Europe", "European Union", "Unknown Region")
+    are left out.
+    """
+    tab = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab")
+    rows = [
+        line.split("\t")
+        for line in tab.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    cldr = Locale("en").territories
+    found = {name for _code, name in rows} | {cldr[code] for code, _name in rows if code in cldr}
+    # "Korea (South)" is also written "Korea"; both forms are kept.
+    found |= {re.sub(r"\s*\(.*?\)", "", name) for name in found}
+    return frozenset(_normalise_place(name) for name in found)
+
+
+def _normalise_place(value: str) -> str:
+    """Fold case, accents, "&"/"and", "St."/"Saint", punctuation and a leading "the"."""
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(c for c in value if not unicodedata.combining(c)).casefold()
+    value = value.replace("&", " and ")
+    value = re.sub(r"\bst\b\.?", "saint", value)
+    value = re.sub(r"^\s*the\s+", "", value)
+    return " ".join(re.sub(r"[^\w\s]", " ", value).split())
+
+
+def phi_tag(tag: str, value: str) -> str:
+    """Our tag for a gold span, or NEUTRAL when its value is not PHI under Safe Harbor.
+
+    A location that is only a country name is no geographic subdivision smaller than a
+    state (45 CFR 164.514(b)(2)(i)(B)); anything more ("Berlin, Germany", a street
+    address ending with the country) keeps the tag.
+
+    Args:
+        tag: The tag the corpus label maps to.
+        value: The labelled text.
+
+    Returns:
+        ``tag``, or NEUTRAL.
+    """
+    if tag == "ADDRESS" and _normalise_place(value) in country_names():
+        return NEUTRAL
+    return tag
 
 
 @dataclass(frozen=True)
@@ -146,7 +216,7 @@ def load_asq_phi(path: Path, limit: int | None = None) -> list[Example]:
                     GoldSpan(
                         start,
                         start + len(value),
-                        ASQ_LABELS.get(record["identifier_type"], NEUTRAL),
+                        phi_tag(ASQ_LABELS.get(record["identifier_type"], NEUTRAL), value),
                     )
                 )
                 start = text.find(value, start + len(value))
@@ -176,7 +246,10 @@ def load_presidio_synth(path: Path, limit: int | None = None) -> list[Example]:
                 GoldSpan(
                     s["start_position"],
                     s["end_position"],
-                    PRESIDIO_LABELS.get(s["entity_type"], NEUTRAL),
+                    phi_tag(
+                        PRESIDIO_LABELS.get(s["entity_type"], NEUTRAL),
+                        r["full_text"][s["start_position"] : s["end_position"]],
+                    ),
                 )
                 for s in r["spans"]
             ],
@@ -220,7 +293,12 @@ def load_ground_truth(path: Path, limit: int | None = None) -> list[Example]:
                             GoldSpan(
                                 int(s["start"]),
                                 int(s["end"]),
-                                GENERIC_LABELS.get(s.get("label") or s.get("entity_type"), NEUTRAL),
+                                phi_tag(
+                                    GENERIC_LABELS.get(
+                                        s.get("label") or s.get("entity_type"), NEUTRAL
+                                    ),
+                                    record["text"][int(s["start"]) : int(s["end"])],
+                                ),
                             )
                             for s in record["spans"]
                         ],
@@ -233,7 +311,10 @@ def load_ground_truth(path: Path, limit: int | None = None) -> list[Example]:
                     GoldSpan(
                         int(record["start"]),
                         int(record["end"]),
-                        GENERIC_LABELS.get(record["entity_type"], NEUTRAL),
+                        phi_tag(
+                            GENERIC_LABELS.get(record["entity_type"], NEUTRAL),
+                            str(record.get("text", "")),
+                        ),
                     ),
                     str(record.get("text", "")),
                 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import regex as re
 from presidio_analyzer import BatchAnalyzerEngine, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.engine import (
     ENTITIES,
@@ -23,7 +24,7 @@ from deidentify.engine import (
     get_analyzer,
     is_false_positive,
 )
-from deidentify.recognizers.clinical_terms import is_clinical_phrase
+from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _tag_rank(tag: str) -> int:
 
 
 def _cut_name_at_line_break(text: str, result: RecognizerResult) -> None:
-    """End a PERSON finding at its first line break.
+    """End a PERSON finding at its first line break (and a lower-case one at a clause end).
 
     NER runs a signature block together ("Allan Bjork", "Scale Unlimited", "Unit 5" on three
     lines as one PERSON); a name never spans lines, and the words of the next lines ("Scale",
@@ -61,6 +62,16 @@ def _cut_name_at_line_break(text: str, result: RecognizerResult) -> None:
     newline = text.find("\n", result.start, result.end)
     if newline > result.start and text[result.start : newline].strip():
         result.end = len(text[:newline].rstrip())
+    # Without capitals NER also runs names into the next clause ("joaquin. harriet stays
+    # tonight"): a lower-case name ends at a comma, colon or full stop (an initial's stop
+    # excepted: "eric g. moss").
+    if not any(c.isupper() for c in text[result.start : result.end]):
+        stop = _CLAUSE_END_RE.search(text, result.start, result.end)
+        if stop and stop.start() > result.start:
+            result.end = stop.start()
+
+
+_CLAUSE_END_RE = re.compile(r"(?:[,;:!?\"]|(?<!(?<![\p{L}])\p{L})\.)(?=\s|$)")
 
 
 def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
@@ -122,6 +133,29 @@ _LIST_RE = re.compile(
     + r"(?![\w'’-])"
 )
 _LIST_ITEM_RE = re.compile(_ITEM)
+# The same in a text without capitals: one-word items ("pamela, donna and brian"), since two
+# lower-case words are as often a phrase as a name.
+_CASELESS_ITEM = r"\p{Ll}[\p{Ll}'’-]+"
+_CASELESS_LIST_RE = re.compile(
+    r"(?<![\w'’-])"
+    + _CASELESS_ITEM
+    + r"(?:,[ \t]+"
+    + _CASELESS_ITEM
+    + r")*,?[ \t]+(?:and|or|&)[ \t]+"
+    + _CASELESS_ITEM
+    + r"(?![\w'’-])"
+)
+_CASELESS_LIST_ITEM_RE = re.compile(_CASELESS_ITEM)
+
+
+def _is_caseless(text: str) -> bool:
+    """A text without a single capital: its writer does not mark names by case."""
+    return not any(c.isupper() for c in text)
+
+
+def _is_surname(item: str) -> bool:
+    """An eponym on its own ("Graves", "Wilson"): in a list of names it is a surname."""
+    return item.lower() in EPONYMS
 
 
 def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
@@ -129,13 +163,23 @@ def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
 
     NER finds some names of "Sheila, Donna, Hleb and Shane" and misses the rarer ones; items
     of one list are the same kind of thing. Items that are clinical vocabulary or drug names
-    are never added ("Lasix and Maria" keeps "Lasix").
+    are never added ("Lasix and Maria" keeps "Lasix"), except eponyms, which beside a name
+    are surnames ("Okafor, Graves and Reed"); nor, in a text without capitals,
+    English function words ("adam, eve and the dog" keeps "and the").
     """
     if not any(s.tag == "PERSON" for s in spans):
         return spans
+    caseless = _is_caseless(text)
+    list_re, item_re = (
+        (_CASELESS_LIST_RE, _CASELESS_LIST_ITEM_RE) if caseless else (_LIST_RE, _LIST_ITEM_RE)
+    )
     extra = []
-    for found in _LIST_RE.finditer(text):
-        items = list(_LIST_ITEM_RE.finditer(text, found.start(), found.end()))
+    for found in list_re.finditer(text):
+        items = [
+            item
+            for item in item_re.finditer(text, found.start(), found.end())
+            if not (caseless and item.group() in STOP_WORDS)
+        ]
         hits = [s for s in spans if s.tag == "PERSON" and found.start() <= s.start < found.end()]
         if not hits:
             continue
@@ -143,7 +187,7 @@ def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
             Span(item.start(), item.end(), "PERSON", 0.6)
             for item in items
             if not any(s.start < item.end() and item.start() < s.end for s in spans)
-            and not is_clinical_phrase(item.group())
+            and (not is_clinical_phrase(item.group()) or _is_surname(item.group()))
         )
     return sorted(spans + extra) if extra else spans
 
@@ -154,8 +198,10 @@ def _propagate_names(text: str, spans: list[Span]) -> list[Span]:
     Recognizers and NER find a name where its context is clear ("Dr. Jane Okafor", "my name is
     Jane Okafor") and miss the bare later mentions ("... Okafor agreed", "Jane called back").
     Every capitalised word of a PERSON finding (three letters or more, not clinical vocabulary)
-    is searched for as a whole word; mentions not already covered become PERSON spans.
+    is searched for as a whole word; mentions not already covered become PERSON spans. In a
+    text without capitals, lower-case words count too (not English function words).
     """
+    caseless = _is_caseless(text)
     found = (
         match.group().removesuffix("'s").removesuffix("’s")
         for span in spans
@@ -166,7 +212,7 @@ def _propagate_names(text: str, spans: list[Span]) -> list[Span]:
         word
         for word in found
         if len(word) >= 3
-        and word[0].isupper()
+        and (word[0].isupper() or (caseless and word not in STOP_WORDS))
         and word.lower() not in _NOT_NAME_WORDS
         and not is_clinical_phrase(word)
     }

@@ -9,6 +9,7 @@ from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecogniz
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
+from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
 from deidentify.recognizers.us_account_number_recognizer import UsAccountNumberRecognizer
@@ -28,6 +29,7 @@ CUSTOM_RECOGNIZERS = (
     FacilityNameRecognizer,
     IntlPhoneRecognizer,
     IntlPostalCodeRecognizer,
+    MiddleInitialNameRecognizer,
     PostalAddressRecognizer,
     TitledPersonRecognizer,
     UsAccountNumberRecognizer,
@@ -49,6 +51,7 @@ __all__ = [
     "FacilityNameRecognizer",
     "IntlPhoneRecognizer",
     "IntlPostalCodeRecognizer",
+    "MiddleInitialNameRecognizer",
     "PostalAddressRecognizer",
     "TitledPersonRecognizer",
     "UsAccountNumberRecognizer",

@@ -6,12 +6,14 @@ from typing import ClassVar
 
 import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
 
 # Name parts are case-sensitive: clinicians capitalise names and little else mid-sentence.
-_NAME = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*|[A-Z]'[A-Z][a-z]+|Mc[A-Z][a-z]+)"
-_INITIAL = r"[A-Z]\.?(?![a-zA-Z])"
+# Any alphabet's letters: "Jónás", "Ásgeir", "Zoë" are names as much as "Jonas".
+_NAME = r"(?:\p{Lu}\p{Ll}+(?:[-']\p{Lu}?\p{Ll}+)*|\p{Lu}'\p{Lu}\p{Ll}+|Mc\p{Lu}\p{Ll}+)"
+_INITIAL = r"\p{Lu}\.?(?!\p{L})"
 _TITLE_WORDS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Drs|Prof|Doctor|Nurse|Sr|Sister|Fr|Father|Rev)\b"
 # A title is a cue, never the first word of the name ("seen by Dr. Jane Doe").
 _FULL = (
@@ -113,7 +115,7 @@ class TitledPersonRecognizer(PatternRecognizer):
         ),
         Pattern(
             "First name + initial (medium)",
-            r"(?-i:\b" + _NAME + r"\s+[A-Z]\.)(?=[\s,;:)?!]|$)",
+            r"(?-i:\b" + _NAME + r"\s+\p{Lu}\.)(?=[\s,;:)?!]|$)",
             0.6,
         ),
     ]
@@ -150,7 +152,12 @@ class TitledPersonRecognizer(PatternRecognizer):
         Returns:
             True when the match is not a name.
         """
-        first = pattern_text.split()[0].strip(",.").lower()
+        word = pattern_text.split()[0].strip(",.")
+        first = word.lower()
         if re.fullmatch(_RELATION, first, flags=re.IGNORECASE):
             return True  # "Mother's sister" names no one
+        # Only the any-case self-introduction yields a lower-case first word: after "call me"
+        # an English function word is the rest of the sentence ("call me when you're here").
+        if word.islower() and first in STOP_WORDS:
+            return True
         return first in _NOT_NAMES or first in DRUGS or first in CLINICAL_WORDS

@@ -147,6 +147,79 @@ def test_load_asq_phi_format(tmp_path):
     assert examples[1].spans == []
 
 
+@pytest.mark.parametrize(
+    "tag, value, expected",
+    [
+        # a country alone is no subdivision smaller than a state: not PHI
+        ("ADDRESS", "France", NEUTRAL),
+        ("ADDRESS", "Czech Republic", NEUTRAL),  # tz database name (CLDR: Czechia)
+        ("ADDRESS", "Czechia", NEUTRAL),
+        ("ADDRESS", "Cote d'Ivoire", NEUTRAL),  # accents and apostrophes folded
+        ("ADDRESS", "the Netherlands", NEUTRAL),
+        ("ADDRESS", "St. Kitts & Nevis", NEUTRAL),
+        # a place inside or beside a country, a town, a continent, a demonym: still PHI
+        ("ADDRESS", "Lyon, France", "ADDRESS"),
+        ("ADDRESS", "12 Rue Lepic\n75018 Paris\nFrance", "ADDRESS"),
+        ("ADDRESS", "Springfield", "ADDRESS"),
+        ("ADDRESS", "New York", "ADDRESS"),
+        ("ADDRESS", "Europe", "ADDRESS"),
+        # other tags are never touched, whatever the value
+        ("PERSON", "Jordan", "PERSON"),
+        (NEUTRAL, "France", NEUTRAL),
+    ],
+)
+def test_phi_tag_country_rule(tag, value, expected):
+    assert ev.phi_tag(tag, value) == expected
+
+
+def test_country_alone_is_not_a_missed_address(tmp_path):
+    """presidio-synth-pii shape; the figures are computed by hand below."""
+    records = [
+        ("She moved to France in May.", [("GPE", 13, 19)]),
+        ("Then to Spain.", [("GPE", 8, 13)]),
+        ("Ship to 12 Rue Lepic, 75018 Paris, France.", [("STREET_ADDRESS", 8, 41)]),
+        ("Born in Lyon.", [("GPE", 8, 12)]),
+    ]
+    path = tmp_path / "synth.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "full_text": text,
+                    "spans": [
+                        {"entity_type": label, "start_position": start, "end_position": end}
+                        for label, start, end in spans
+                    ],
+                }
+                for text, spans in records
+            ]
+        ),
+        encoding="utf-8",
+    )
+    examples = ev.load_presidio_synth(path)
+    assert [e.spans for e in examples] == [
+        [GoldSpan(13, 19, NEUTRAL)],
+        [GoldSpan(8, 13, NEUTRAL)],
+        [GoldSpan(8, 41, "ADDRESS")],
+        [GoldSpan(8, 12, "ADDRESS")],
+    ]
+    predictions = [
+        [],  # France left: a country, no miss
+        [Span(8, 13, "ADDRESS", 0.85)],  # Spain redacted: neither a hit nor a false positive
+        [Span(8, 33, "ADDRESS", 0.85)],  # "12 Rue Lepic, 75018 Paris" found, ", France" left
+        [],  # Lyon missed
+    ]
+    address = ev.score(examples, predictions)["by_tag"]["ADDRESS"]
+    # Gold addresses: the street address (33 chars) and Lyon (4); 1 of 2 found, 25 chars.
+    # With countries as addresses it would be 2 of 4 spans and 30 of 48 characters.
+    assert address["gold_spans"] == 2
+    assert address["span_recall"] == 0.5
+    assert address["char_recall"] == round(25 / 37, 4)
+    # One scored prediction (Spain's is skipped), its 25 characters all gold.
+    assert address["pred_spans"] == 1
+    assert address["char_precision"] == 1.0
+
+
 def test_synthetic_examples_are_consistent():
     examples = ev.synthetic_examples(60, seed=3)
     assert len(examples) == 60

@@ -80,6 +80,22 @@ CASES = [
     # After a title an eponym is a surname, whatever recognizer reports it.
     ("Miss Hoffman is a 77-year-old woman.", "Miss <PERSON> is a 77-year-old woman."),
     ("Pain 3/10 on acetaminophen 650 mg q6h PRN.", "Pain 3/10 on acetaminophen 650 mg q6h PRN."),
+    # Beside a name an eponym is a surname; a list of diseases with no name stays.
+    (
+        "Family meeting with Dr. Okafor, Graves and Whitlock.",
+        "Family meeting with Dr. <PERSON>, <PERSON> and <PERSON>.",
+    ),
+    ("Hx of Graves and Hashimoto, on Synthroid.", "Hx of Graves and Hashimoto, on Synthroid."),
+    # A writer who never uses capitals: NER's lower-case names stand, lists and mentions spread.
+    ("follow up w/ rosalind achterberg next week", "follow up w/ <PERSON> next week"),
+    (
+        "visitors: harriet, desmond, ilse and joaquin. harriet stays tonight.",
+        "visitors: <PERSON>, <PERSON>, <PERSON> and <PERSON>. <PERSON> stays tonight.",
+    ),
+    (
+        "chest pain, nausea and vomiting since last night",
+        "chest pain, nausea and vomiting since last night",
+    ),
 ]
 
 

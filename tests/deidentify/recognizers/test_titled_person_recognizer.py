@@ -17,6 +17,10 @@ RECOGNIZER = TitledPersonRecognizer()
         ("signed Jane Doe, MD", ["Jane Doe"]),
         ("referencing Anna S., 34F", ["Anna S."]),
         ("Butler, Carol is a 24-year-old", ["Butler, Carol"]),
+        # names in any alphabet's letters
+        ("seen by Dr. Ólafur Þórhallsson", ["Ólafur Þórhallsson"]),
+        ("pt's daughter Zoë called", ["Zoë"]),
+        ("referencing Łucja W., 61F", ["Łucja W."]),
         # a courtesy title is the cue, never part of the subject's name
         ("Miss Fisher is a 60-year-old woman", ["Fisher"]),
         # negatives: drugs and clinical words after cues, eponyms without a title, lowercase
@@ -43,6 +47,9 @@ def test_titled_person_recognizer(found, text, expected):
         ("hi, my name is lena andersson.", ["lena andersson"]),
         ("everyone calls me borna", ["borna"]),
         ("my name is not important", []),
+        # after "call me" an English function word is no name
+        ("please call me when you are free", []),
+        ("Call me after the scan", []),
         # the owner of a relative is a person; a relative owning one is not
         ("Franciska's kid has a rash", ["Franciska"]),
         ("Mother's sister called", []),

@@ -1,0 +1,32 @@
+import pytest
+
+from deidentify.recognizers import MiddleInitialNameRecognizer
+
+RECOGNIZER = MiddleInitialNameRecognizer()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a middle initial between two capitalised words, any alphabet, with or without a stop
+        ("Signed: Marta K Lindqvist", ["Marta K Lindqvist"]),
+        ("Contact Ólafur T. Þórhallsson at home", ["Ólafur T. Þórhallsson"]),
+        ("Csilla P Gere-Nagy lives nearby", ["Csilla P Gere-Nagy"]),
+        # an eponym is a surname in the last place
+        ("Referred by Jane K Wilson", ["Jane K Wilson"]),
+        # negatives: a label with a letter, an eponym or a clinical word first, lower case,
+        # two initials, a drug last
+        ("Vitamin D Level pending", []),
+        ("Hepatitis B Surface antigen negative", []),
+        ("Group A Strep screen", []),
+        ("Epstein B Virus titre", []),
+        ("Chest X Ray clear", []),
+        ("Plan A Then discharge", []),
+        ("marta k lindqvist", []),
+        ("J K Rowling", []),
+        ("Given IV Lasix", []),
+        ("Started Amy J Lasix", []),
+    ],
+)
+def test_middle_initial_name_recognizer(found, text, expected):
+    assert found(RECOGNIZER, text) == expected

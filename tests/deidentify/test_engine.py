@@ -1,0 +1,40 @@
+"""The NER false-positive filter of the engine, on invented findings."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import RecognizerResult
+
+from deidentify.engine import is_false_positive
+
+
+def _ner(text: str, value: str, entity: str = "PERSON") -> RecognizerResult:
+    start = text.index(value)
+    return RecognizerResult(
+        entity_type=entity,
+        start=start,
+        end=start + len(value),
+        score=0.85,
+        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "SpacyRecognizer"},
+    )
+
+
+@pytest.mark.parametrize(
+    "text, value, entity, dropped",
+    [
+        # a text that uses capitals: a lower-case NER name or place is noise
+        ("Pt is Tovah L., pt reports nausea.", "pt", "PERSON", True),
+        ("Lives in Leeds, walks to the park daily.", "park", "LOCATION", True),
+        # a text without capitals: NER has no case to go on, its names stand
+        ("follow up w/ rosalind achterberg next week", "rosalind achterberg", "PERSON", False),
+        ("visitors today: harriet and desmond", "harriet", "PERSON", False),
+        # ... but not its places, nor clinical words or drugs tagged as names
+        ("walked to the park daily", "park", "LOCATION", True),
+        ("took lasix this morning", "lasix", "PERSON", True),
+        ("chest pain since last night", "chest pain", "PERSON", True),
+        # capitalised names are unaffected
+        ("Seen by Rosalind Achterberg today.", "Rosalind Achterberg", "PERSON", False),
+    ],
+)
+def test_is_false_positive_lower_case_ner(text, value, entity, dropped):
+    assert is_false_positive(text, _ner(text, value, entity)) is dropped
