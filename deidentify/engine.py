@@ -247,7 +247,7 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
         return from_ner and not _DATE_CONTENT_RE.search(span)
     if result.entity_type in ("PERSON", "LOCATION") and from_ner:
         # A lower-case NER name is noise ("pt", "81yo", an e-mail) in a text that uses
-        # capitals, but a writer who never does ("my name is vitoria", "follow up with
+        # capitals, but a writer who never does ("my name is marisol", "follow up with
         # patricia desrosiers") gives NER no case to go on: there it stands.
         if not any(c.isupper() for c in span) and (
             result.entity_type == "LOCATION" or any(c.isupper() for c in text)

@@ -164,7 +164,7 @@ def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
     NER finds some names of "Sheila, Donna, Hleb and Shane" and misses the rarer ones; items
     of one list are the same kind of thing. Items that are clinical vocabulary or drug names
     are never added ("Lasix and Maria" keeps "Lasix"), except eponyms, which beside a name
-    are surnames ("Okafor, Graves and Reed"); nor, in a text without capitals,
+    are surnames ("Okafor, Graves and Whitlock"); nor, in a text without capitals,
     English function words ("adam, eve and the dog" keeps "and the").
     """
     if not any(s.tag == "PERSON" for s in spans):

@@ -1,4 +1,4 @@
-"""Names that start with a US census first name ("Homer Portillo", "Scott J Reyes"), as PERSON."""
+"""Names that start with a US census first name ("Homer Vantassel", "Scott J Reyes"), as PERSON."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def first_names() -> frozenset[str]:
 
 
 def _is_title_word(word: str) -> bool:
-    """``Anna``, ``Gelencsér``: letters only, an upper-case one and then lower-case ones."""
+    """``Anna``, ``Szabó``: letters only, an upper-case one and then lower-case ones."""
     return word.isalpha() and word[0].isupper() and word[1:].islower()
 
 
@@ -35,7 +35,7 @@ class CensusNameRecognizer(EntityRecognizer):
     """Recognize a proper noun that is a census first name, with the proper nouns after it.
 
     Why: spaCy's small and medium models miss names that have no cue around them
-    ("Scott is a very sympathetic person", "Homero Portillo concert"); a patient's given name
+    ("Scott is a very patient man", "the Homer Vantassel recital"); a patient's given name
     is the most common identifier in free text. The list is the 1990 US census first names
     (MIT-licensed ``names`` package), so it covers US patients far better than others.
 
@@ -43,7 +43,7 @@ class CensusNameRecognizer(EntityRecognizer):
     "Bill", "Hope"): the token must be title-case and tagged a proper noun by spaCy (the
     tagger runs anyway), at least three letters, and not a month, a weekday, a drug or
     clinical vocabulary. The span then takes up to two following proper nouns or initials
-    ("Miki C Kristiansen"). A lone first name scores lower than a first + last name.
+    ("Nora C Halvorsen"). A lone first name scores lower than a first + last name.
     """
 
     ENTITIES: ClassVar[list[str]] = ["PERSON"]

@@ -25,7 +25,7 @@ class IntlPhoneRecognizer(PatternRecognizer):
     """Recognize telephone numbers in international and non-US national formats.
 
     Why: UsPhoneFaxRecognizer only knows NANP shapes (3-3-4), so a patient's or relative's
-    foreign number ("+44 7700 900123", "+46 (0)8 928 571 38", "0490 75 40 81") stayed in the
+    foreign number ("+44 7700 900123", "+46 (0)8 555 012 34", "0490 75 40 81") stayed in the
     text. Presidio's PhoneRecognizer (libphonenumber) would find them, but it parses every
     digit run in lab-heavy notes and is too slow to run on all texts (see conf/analyzer.yaml).
     Here a leading "+" country code is enough on its own; a national grouping needs a phone

@@ -16,7 +16,7 @@ _WORD = r"\p{Lu}\p{Ll}+(?:[-']\p{Lu}?\p{Ll}+)*"
 class MiddleInitialNameRecognizer(PatternRecognizer):
     """Recognize a capitalised word, a capital initial and a capitalised word.
 
-    Why: NER and the census list miss given names from outside the US ("Csilla P Gere"), but
+    Why: NER and the census list miss given names from outside the US ("Csilla P Farkas"), but
     a lone capital letter between two capitalised words is how forms, signatures and address
     blocks write a middle initial, whatever the origin of the name. English has few other
     phrases of that shape, and they are labels followed by a letter ("Vitamin D Level",

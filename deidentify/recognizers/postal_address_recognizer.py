@@ -16,7 +16,7 @@ _UNIT = (
     r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Box|P\.?[ \t]?O\.?[ \t]+Box)"
     r"\.?[ \t]*#?\d{1,5}\w?"
 )
-# "Via dei Fiorentini 17", "Rua do Arenque 1634", "Erzsébet tér 19.", optionally after the
+# "Via dei Tigli 42", "Rua das Flores 1208", "Erzsébet tér 19.", optionally after the
 # house/plot number European generators and some countries put first ("5049 Harjukuja 54").
 _STREET = r"(?:\d{1,6}[ \t]+)?(?:" + _W + r"[ \t]+){1,5}" + _NUM
 # Quote marks opening a line of a forwarded or replied-to message ("> ", "| ", or "??? " where

@@ -77,7 +77,7 @@ class TitledPersonRecognizer(PatternRecognizer):
         Pattern("Name after role (medium)", r"\b" + _ROLE + r"\s*:?\s+\K" + _FULL, 0.6),
         Pattern(
             # Patients write their own names in lower case in portal messages ("my name is
-            # lena andersson"); after a self-introduction the case does not matter.
+            # greta lindholm"); after a self-introduction the case does not matter.
             "Name after self-introduction, any case (medium)",
             r"\b(?:my name is|call me|calls me|maiden name is|(?:first|last) name is)\s+\K"
             r"(?!(?:not|the|a|an|on|in|at|and|but|because|still|also)\b)"
@@ -87,7 +87,7 @@ class TitledPersonRecognizer(PatternRecognizer):
         ),
         Pattern(
             "Name before a possessive relation (strong)",
-            # "Franciska's kid", "Maria's son called": the owner of a relative is a person.
+            # "Jolanka's kid", "Maria's son called": the owner of a relative is a person.
             r"(?-i:\b(?!" + _TITLE_WORDS + r")" + _NAME + r")(?=(?:'s|’s)\s+" + _RELATION + r"\b)",
             0.8,
         ),

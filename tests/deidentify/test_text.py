@@ -76,7 +76,7 @@ CASES = [
     ("Recheck CHF, on Lasix 40 mg, seen today.", "Recheck CHF, on Lasix 40 mg, seen today."),
     ("Pt Miss Sandra Scott called to cancel", "Pt Miss <PERSON> called to cancel"),
     ("Rash, brought in by son", "Rash, brought in by son"),
-    ("Homer Portillo called back about the bill.", "<PERSON> called back about the bill."),
+    ("Homer Vantassel called back about the bill.", "<PERSON> called back about the bill."),
     # After a title an eponym is a surname, whatever recognizer reports it.
     ("Miss Hoffman is a 77-year-old woman.", "Miss <PERSON> is a 77-year-old woman."),
     ("Pain 3/10 on acetaminophen 650 mg q6h PRN.", "Pain 3/10 on acetaminophen 650 mg q6h PRN."),

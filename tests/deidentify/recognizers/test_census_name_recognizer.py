@@ -18,9 +18,9 @@ def found(text: str) -> list[str]:
     "text, expected",
     [
         # a census first name and the proper nouns or initials after it
-        ("Have you been to a Homer Portillo concert before?", ["Homer Portillo"]),
-        ("I want to add Miki C Kristiansen as a beneficiary", ["Miki C Kristiansen"]),
-        ("Scott is a very sympathetic person.", ["Scott"]),
+        ("Did you hear the Homer Vantassel recital last week?", ["Homer Vantassel"]),
+        ("Please add Nora C Halvorsen to the visitor list", ["Nora C Halvorsen"]),
+        ("Scott is a very patient man.", ["Scott"]),
         # negatives: months, titles, words tagged as verbs, headings, lower case, no nlp tags
         ("Will follow up in May.", []),
         ("Miss Shah is here", []),

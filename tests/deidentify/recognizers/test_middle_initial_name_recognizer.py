@@ -11,7 +11,7 @@ RECOGNIZER = MiddleInitialNameRecognizer()
         # a middle initial between two capitalised words, any alphabet, with or without a stop
         ("Signed: Marta K Lindqvist", ["Marta K Lindqvist"]),
         ("Contact Ólafur T. Þórhallsson at home", ["Ólafur T. Þórhallsson"]),
-        ("Csilla P Gere-Nagy lives nearby", ["Csilla P Gere-Nagy"]),
+        ("Csilla P Farkas-Nagy lives nearby", ["Csilla P Farkas-Nagy"]),
         # an eponym is a surname in the last place
         ("Referred by Jane K Wilson", ["Jane K Wilson"]),
         # negatives: a label with a letter, an eponym or a clinical word first, lower case,

@@ -12,7 +12,7 @@ RECOGNIZER = UsAccountNumberRecognizer()
         ("account #6000001772.", ["6000001772"]),
         ("HAR 6000000490", ["6000000490"]),
         ("FIN: 20260101-77", ["20260101-77"]),
-        ("ref. code: EM-2554", ["EM-2554"]),
+        ("ref. code: EM-7391", ["EM-7391"]),
         ("claim ACCT-00012345 denied", ["ACCT-00012345"]),
         ("visit V00012345 closed", ["V00012345"]),
         # negatives: words after cues, too few digits, plain counts

@@ -11,7 +11,7 @@ RECOGNIZER = UsMemberIdRecognizer()
         ("member ID BCB136916205", ["BCB136916205"]),
         ("ins ID MCA612839708, copay", ["MCA612839708"]),
         ("subscriber XYZ123456789", ["XYZ123456789"]),
-        ("Insurance#: HBP-234987", ["HBP-234987"]),
+        ("Insurance#: HBP-817302", ["HBP-817302"]),
         ("Medicaid # 123456789012", ["123456789012"]),
         ("MBI 1EG4TE5MK73 on card", ["1EG4TE5MK73"]),
         # negatives: plan names, dosages, words after the cue

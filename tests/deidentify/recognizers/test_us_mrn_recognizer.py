@@ -16,7 +16,7 @@ RECOGNIZER = UsMrnRecognizer()
         ("chart no. 12345678", ["12345678"]),
         ("MRN: 112-45-789", ["112-45-789"]),
         ("MRN: UCSF-12345", ["UCSF-12345"]),
-        ("His MRN is 007-654321.", ["007-654321"]),
+        ("His MRN is 004-918273.", ["004-918273"]),
         # negatives: bare numbers, vitals, doses, short ids, dates after a record cue
         ("Lipase 12345678 U/L", []),
         ("BP 120/80, ESI 3, HR 88", []),

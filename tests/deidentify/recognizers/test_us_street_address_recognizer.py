@@ -15,7 +15,7 @@ RECOGNIZER = UsStreetAddressRecognizer()
         # The city after a street address is redacted with it (smaller than a state).
         ("lives at 4871 Mill Avenue, Fall River", ["4871 Mill Avenue, Fall River"]),
         ("lives at 12 Oak St, Framingham. Lasix 40 mg", ["12 Oak St, Framingham"]),
-        ("676 Kirlin Village Suite 22", ["676 Kirlin Village Suite 22"]),
+        ("482 Marrow Village Suite 31", ["482 Marrow Village Suite 31"]),
         ("PO Box 1234", ["PO Box 1234"]),
         ("moved to Apt 12C", ["Apt 12C"]),
         ("from Dayton, OH 45402 originally", ["Dayton, OH 45402"]),

@@ -9,7 +9,7 @@ RECOGNIZER = UsZipRecognizer()
     "text, expected",
     [
         ("zip 03101", ["03101"]),
-        ("my zip code is 35350", ["35350"]),
+        ("my zip code is 35872", ["35872"]),
         ("Springfield, MA 01103", ["01103"]),
         ("Boston MA 02115-1234", ["02115-1234"]),
         ("mailing 02115-1234", ["02115-1234"]),
