@@ -89,6 +89,56 @@ create table if not exists phi.raw._quarantine (
 """
 
 
+# The ledger and quarantine rows a batch writes, as Arrow columns in table order: one insert per
+# batch (executemany ran a statement per row, seconds per year of files).
+LEDGER_SCHEMA = pa.schema(
+    [
+        ("file_path", pa.string()),
+        ("feed", pa.string()),
+        ("facility_id", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("received_at", pa.timestamp("us")),
+        ("extract_date", pa.date32()),
+        ("source_rows", pa.int64()),
+        ("loaded_rows", pa.int64()),
+        ("quarantined_rows", pa.int64()),
+        ("duplicate_rows", pa.int64()),
+        ("child_rows_loaded", pa.int64()),
+        ("child_rows_quarantined", pa.int64()),
+        ("schema_drift", pa.string()),
+        ("status", pa.string()),
+    ]
+)
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("file_path", pa.string()),
+        ("feed", pa.string()),
+        ("table_name", pa.string()),
+        ("source_line", pa.int64()),
+        ("reason", pa.string()),
+        ("raw_record", pa.string()),
+        ("quarantined_at", pa.timestamp("us")),
+    ]
+)
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, schema: pa.Schema, rows: list[tuple]
+) -> None:
+    """Append rows (tuples in the table's column order) to `table` in one statement."""
+    columns = list(zip(*rows, strict=True))
+    data = pa.table(
+        [pa.array(values, field.type) for values, field in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+    con.register("_new_rows", data)
+    try:
+        con.execute(f"insert into {table} select * from _new_rows")
+    finally:
+        con.unregister("_new_rows")
+
+
 @dataclass
 class FileOutcome:
     """What happened to one landed file (counts only: safe for logs and Dagster metadata)."""
@@ -303,21 +353,24 @@ class TableLoad:
 def _batch_rows(contract: Contract, rows: pa.Table, landed: LandedFile, order: int) -> pa.Table:
     """One file's rows of one table, shaped for a batch: contract columns plus file columns."""
     facility = FILE_FACILITY.match(Path(landed.relative_path).name)
-    if facility and "facility_id" in rows.column_names:
+    present = set(rows.column_names)
+    if facility and "facility_id" in present:
         # Feeds such as FHIR Appointment carry no facility: the file name says which one sent it.
         index = rows.column_names.index("facility_id")
-        filled = pc.fill_null(rows.column(index), facility.group(1))
-        rows = rows.set_column(index, "facility_id", filled)
+        column = rows.column(index)
+        if column.null_count:
+            rows = rows.set_column(index, "facility_id", pc.fill_null(column, facility.group(1)))
     n = rows.num_rows
     columns = {
-        name: rows.column(name) if name in rows.column_names else pa.nulls(n, pa.string())
+        name: rows.column(name) if name in present else pa.nulls(n, pa.string())
         for name in contract.column_names
     }
     columns["_row_hash"] = rows.column("_row_hash")
     columns["_source_line"] = rows.column("_source_line")
-    columns["_source_file"] = pa.array([landed.relative_path] * n, pa.string())
-    columns["_extract_date"] = pa.array([landed.extract_date] * n, pa.date32())
-    columns["_file_order"] = pa.array([order] * n, pa.int64())
+    # Constant columns made in Arrow: a Python list of n items per column cost more than the rest.
+    columns["_source_file"] = pa.repeat(pa.scalar(landed.relative_path, pa.string()), n)
+    columns["_extract_date"] = pa.repeat(pa.scalar(landed.extract_date, pa.date32()), n)
+    columns["_file_order"] = pa.repeat(pa.scalar(order, pa.int64()), n)
     return pa.table(columns)
 
 
@@ -356,21 +409,20 @@ def _load_table(
     )
     # The first occurrence of each key is ranked on the key columns and row ids alone, not on whole
     # rows. `_row` (the row's position in the batch as the reader emitted it) breaks ties between
-    # rows of one line, such as the adjustments of one CAS segment.
+    # rows of one line, such as the adjustments of one CAS segment. `_fresh` holds row ids only:
+    # the rows stay in `_checked` (a second copy of every column cost more than the ranking).
     con.execute(
         f"""
         create or replace temp table _fresh as
-        select *, rowid as _row from _checked where rowid in (
-            select _row from (
-                select rowid as _row, {partition},
-                    row_number() over (
-                        partition by {partition} order by _file_order, _source_line, rowid
-                    ) as _dup_rank
-                from _checked where len(_reasons) = 0
-            ) c
-            where _dup_rank = 1
-              and not exists (select 1 from phi.raw.{table} r where {match})
-        )
+        select _row from (
+            select rowid as _row, {partition},
+                row_number() over (
+                    partition by {partition} order by _file_order, _source_line, rowid
+                ) as _dup_rank
+            from _checked where len(_reasons) = 0
+        ) c
+        where _dup_rank = 1
+          and not exists (select 1 from phi.raw.{table} r where {match})
         """
     )
     counts: dict[str, TableLoad] = {}
@@ -380,7 +432,8 @@ def _load_table(
     ).fetchall():
         counts[source_file] = TableLoad(quarantined=bad, duplicates=ok)
     for source_file, fresh in con.execute(
-        "select _source_file, count(*) from _fresh group by _source_file"
+        "select _source_file, count(*) from _checked where rowid in (select _row from _fresh) "
+        "group by _source_file"
     ).fetchall():
         counts[source_file].loaded = fresh
         counts[source_file].duplicates -= fresh
@@ -390,10 +443,10 @@ def _load_table(
         f"""
         insert into phi.raw.{table}
         select (select coalesce(max(_raw_id), 0) from phi.raw.{table})
-                   + row_number() over (order by _file_order, _source_line, _row) as _raw_id,
+                   + row_number() over (order by _file_order, _source_line, rowid) as _raw_id,
                {select_cols},
                _source_file, _source_line, _extract_date, _row_hash
-        from _fresh
+        from _checked where rowid in (select _row from _fresh)
         """
     )
     # The raw record as JSON, built for the quarantined rows only: most batches have none.
@@ -418,10 +471,10 @@ def _schema_drift(result: ReadResult, contracts: dict[str, Contract]) -> str | N
         contract = contracts.get(table)
         if contract is None:
             continue
-        extra = [
-            c for c in rows.column_names if not c.startswith("_") and c not in contract.column_names
-        ]
-        missing = [c for c in contract.column_names if c not in rows.column_names]
+        names, expected = rows.column_names, contract.column_names
+        known, present = set(expected), set(names)
+        extra = [c for c in names if not c.startswith("_") and c not in known]
+        missing = [c for c in expected if c not in present]
         if extra:
             notes.append(f"{table}: columns not in the contract, not loaded: {', '.join(extra)}")
         if missing:
@@ -656,7 +709,7 @@ def _load_batch(
     con.execute("begin transaction")
     try:
         if rejects:
-            con.executemany("insert into phi.raw._quarantine values (?, ?, ?, ?, ?, ?, ?)", rejects)
+            _insert_rows(con, "phi.raw._quarantine", QUARANTINE_SCHEMA, rejects)
         for table, tables in parts.items():
             counts = _load_table(con, contracts[table], pa.concat_tables(tables), feed, now)
             for source_file, load in counts.items():
@@ -670,10 +723,12 @@ def _load_batch(
                     outcome.duplicate_rows += load.duplicates
         for outcome in by_file.values():
             outcome.status = "loaded" if outcome.balanced else "unbalanced"
-        con.executemany(
-            "insert into phi.raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _insert_rows(
+            con,
+            "phi.raw._ledger",
+            LEDGER_SCHEMA,
             [
-                [
+                (
                     o.file_path,
                     o.feed,
                     o.facility_id,
@@ -689,7 +744,7 @@ def _load_batch(
                     o.child_rows_quarantined,
                     o.schema_drift,
                     o.status,
-                ]
+                )
                 for o in by_file.values()
             ],
         )

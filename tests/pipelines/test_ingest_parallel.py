@@ -6,7 +6,7 @@ import contextlib
 import os
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,8 @@ from pipelines.lib.settings import get_settings
 from tests.readers.fixtures import REMITS_835, adt_message, hl7_file, x12_interchange
 
 NOW = datetime(2026, 3, 10, 6, 0)
+ORU_REASON = "message type ORU^A01 is not an ADT message"
+ORU_LINE = 22  # PID line, four messages of five lines, then the ORU message
 TABLES = ("adt_events", "remits", "remit_adjustments", "_quarantine", "_ledger")
 
 
@@ -75,6 +77,18 @@ def test_worker_processes_load_what_the_serial_reader_loads(landing: Path, tmp_p
     assert counts == [(6, 3, 2, 1)] * 5
     assert all(o.balanced and o.status == "loaded" for o in parallel_outcomes)
     assert len(parallel["remit_adjustments"]) > 0
+    # The readers' rejects reach the quarantine with file, line, reason and time (one insert per
+    # batch): the text before the first MSH, and the ORU message.
+    rejects = [(q[0], q[2], q[3], q[4], q[6]) for q in parallel["_quarantine"]]
+    assert rejects[:2] == [
+        ("adt/FAC_A_2026-03-01.hl7", "adt_events", 1, "HL7 message without MSH segment", NOW),
+        ("adt/FAC_A_2026-03-01.hl7", "adt_events", ORU_LINE, ORU_REASON, NOW),
+    ]
+    assert len(rejects) == 10
+    assert {q[5] for q in parallel["_quarantine"] if q[3] == 1} == {"PID|1||MRN1\r"}
+    assert {(row[5], row[6]) for row in parallel["_ledger"]} == {
+        (NOW, date(2026, 3, day)) for day in range(1, 6)
+    } | {(NOW, date(2026, 3, day)) for day in range(1, 4)}
 
 
 def test_a_file_a_worker_cannot_read_raises_for_that_file(landing: Path) -> None:

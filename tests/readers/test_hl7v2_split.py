@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from pipelines.lib.readers.base import _HL7_TS, hl7_timestamp
 from pipelines.lib.readers.hl7v2 import (
+    _PLAIN_ROW_BUILDERS,
     _ROW_BUILDERS,
     SEGMENTS_READ,
     _check_message,
@@ -315,3 +316,89 @@ def _timestamp_reference(value: str) -> str | None:
 )
 def test_timestamp_fast_path_reads_as_strftime(digits: str, tail: str) -> None:
     assert hl7_timestamp(digits + tail) == _timestamp_reference(digits + tail)
+
+
+# The usual encoding (`|^~\&`), the one most feeds send: messages without an escape character in
+# the segments read take the plain builders, which split each field once.
+PLAIN_ATOMS = [a for a in TEXT_ATOMS if "\\" not in a] + [
+    "^",
+    "~",
+    "&",
+    "^^",
+    "~~",
+    "  ",
+    "^^^F^MR",
+    "^^^F^mr",
+]
+
+
+@st.composite
+def standard_messages(draw: st.DrawFn) -> str:
+    atoms = st.sampled_from(PLAIN_ATOMS + (["\\T\\"] if draw(st.booleans()) else []))
+
+    def text(max_atoms: int) -> str:
+        return "".join(draw(st.lists(atoms, max_size=max_atoms)))
+
+    kind = draw(st.sampled_from(["ADT", "SIU", "ORU", ""]))
+    msh9 = kind + "^" + draw(st.sampled_from(["A01", "S12", "R01", ""])) + text(2)
+    msh_fields = ["EPIC", "FAC", "OPS", "OPS", text(4), "", msh9, text(3), "P", "2.5"]
+    segments = ["MSH|^~\\&|" + "|".join(msh_fields[: draw(st.integers(0, 10))])]
+    for seg_id in draw(st.lists(st.sampled_from(SEGMENT_IDS), max_size=8)):
+        fields = draw(st.lists(st.just(None), max_size=46))
+        segments.append(seg_id + "".join("|" + text(6) for _ in fields))
+    return "\r".join(segments) + "\r\n"
+
+
+def _plain_agrees(text: str) -> int:
+    """Assert the plain builders give the generic rows; how many messages took the plain path."""
+    plain_count = 0
+    for _, segments in split_messages(text):
+        for table in TABLES:
+            if _check_message(segments, table) is not None:
+                continue
+            message = _split_message(segments, table)
+            if message is None or not message.plain:
+                continue
+            plain_count += 1
+            assert _PLAIN_ROW_BUILDERS[table](message.first) == _ROW_BUILDERS[table](message)
+            hl7_row = _ROW_BUILDERS[table](_parse_with_hl7(segments, table))
+            assert _PLAIN_ROW_BUILDERS[table](message.first) == hl7_row
+    return plain_count
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(text=standard_messages())
+def test_plain_builders_read_as_the_split_path(text: str) -> None:
+    _plain_agrees(text)
+    _paths_agree(text)
+
+
+def test_generated_standard_messages_mostly_take_the_plain_path() -> None:
+    """Derandomized, as above: the plain builders must be exercised, not skipped."""
+    taken = []
+
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)
+    @given(text=standard_messages())
+    def count(text: str) -> None:
+        taken.append(_plain_agrees(text))
+
+    count()
+    assert sum(taken) >= 40
+
+
+def test_an_escape_in_a_segment_read_leaves_the_plain_path(tmp_path: Path) -> None:
+    text = _adt(MSH, "PID|1||MRN1^^^F^MR||O\\T\\BRIEN^ANN", "PV1|1|I|4W^401^A^FAC_A")
+    (_, segments), *_ = split_messages(text)
+    assert not _split_message(segments, "adt_events").plain
+    assert _row(tmp_path, text)["patient_name"] == "O&BRIEN^ANN"
+    # The same message without the escape is plain and reads the same fields.
+    text = _adt(MSH, "PID|1||MRN1^^^F^MR||OBRIEN^ANN", "PV1|1|I|4W^401^A^FAC_A")
+    (_, segments), *_ = split_messages(text)
+    assert _split_message(segments, "adt_events").plain
+    row = _row(tmp_path, text)
+    assert (row["mrn"], row["patient_name"], row["facility_id"]) == ("MRN1", "OBRIEN^ANN", "FAC_A")

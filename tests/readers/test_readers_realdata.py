@@ -197,3 +197,27 @@ def test_synthea_bundles_as_ndjson(tmp_path: Path) -> None:
     assert result.tables["fhir_locations"].num_rows == types["Location"]
     patients = result.tables["patients"].to_pylist()
     assert all(p["mrn"] and p["birth_date"] and p["sex"] in {"F", "M"} for p in patients)
+
+
+@pytest.mark.parametrize("path", _files(HL7_DIR, "*.hl7"), ids=lambda p: p.name)
+def test_hl7_sample_plain_builders_read_as_python_hl7(path: Path) -> None:
+    """Every sample message the plain builders take gives python-hl7's row for both tables."""
+    from pipelines.lib.readers.base import decode_text
+    from pipelines.lib.readers.hl7v2 import (
+        _PLAIN_ROW_BUILDERS,
+        _ROW_BUILDERS,
+        _check_message,
+        _parse_with_hl7,
+        _split_message,
+        split_messages,
+    )
+
+    for _, segments in split_messages(decode_text(path.read_bytes())):
+        for table in ("adt_events", "siu_events"):
+            if _check_message(segments, table) is not None:
+                continue
+            message = _split_message(segments, table)
+            if message is None or not message.plain:
+                continue
+            expected = _ROW_BUILDERS[table](_parse_with_hl7(segments, table))
+            assert _PLAIN_ROW_BUILDERS[table](message.first) == expected

@@ -28,6 +28,7 @@ from pipelines.lib.readers.base import (
     decode_text,
     hl7_date,
     hl7_timestamp,
+    paused_gc,
     read_bytes,
     row_hash,
 )
@@ -119,8 +120,15 @@ class _SplitMsg(_Fields):
     `first` maps each segment ID (first occurrence) to its fields, indexed by HL7 field number.
     """
 
-    def __init__(self, first: dict[str, list[str]], encoding: tuple[str, str, str, str, str]):
+    def __init__(
+        self,
+        first: dict[str, list[str]],
+        encoding: tuple[str, str, str, str, str],
+        plain: bool = False,
+    ):
         self.first = first
+        # STANDARD_ENCODING and no escape character in the segments read: the plain builders apply.
+        self.plain = plain
         _, self.rep_sep, self.comp_sep, self.sub_sep, self.esc = encoding
         # What `unescape` reads from a python-hl7 container: its separators (segment, field,
         # repetition, component, subcomponent) and escape character.
@@ -201,11 +209,13 @@ def _split_message(segments: list[str], table: str) -> _SplitMsg | None:
     rest = msh[end + 1 :]
     first = {"MSH": ["MSH", sep, msh[4:end], *(rest.split(sep) if rest else ())]}
     wanted = SEGMENTS_READ[table]
+    plain = encoding == STANDARD_ENCODING and "\\" not in rest
     for segment in segments[1:]:
         seg_id = segment[:3]
         if seg_id in wanted and seg_id not in first:
             first[seg_id] = segment.split(sep)
-    return _SplitMsg(first, encoding)
+            plain = plain and "\\" not in segment
+    return _SplitMsg(first, encoding, plain)
 
 
 def _adt_row(m: _Fields) -> dict[str, str | None]:
@@ -263,6 +273,119 @@ def _siu_row(m: _Fields) -> dict[str, str | None]:
 
 
 _ROW_BUILDERS = {"adt_events": _adt_row, "siu_events": _siu_row}
+
+# The usual encoding characters (field, repetition, component, subcomponent, escape).
+STANDARD_ENCODING = ("|", "~", "^", "&", "\\")
+
+
+def _parts(fields: list[str] | tuple, fld: int) -> list[str]:
+    """The components of SEG-fld's first repetition (subcomponents not yet split); [] if absent."""
+    return fields[fld].split("~", 1)[0].split("^") if fld < len(fields) else []
+
+
+def _part(parts: list[str], comp: int) -> str | None:
+    """Component `comp` (1-based), first subcomponent, stripped; None when absent or empty."""
+    return (parts[comp - 1].split("&", 1)[0].strip() or None) if comp <= len(parts) else None
+
+
+def _first(fields: list[str] | tuple, fld: int) -> str | None:
+    """`_part(_parts(fields, fld), 1)`: SEG-fld.1.1, the most common read, in one call."""
+    if fld >= len(fields):
+        return None
+    value = fields[fld]
+    if "^" in value or "~" in value or "&" in value:
+        value = value.split("~", 1)[0].split("^", 1)[0].split("&", 1)[0]
+    return value.strip() or None
+
+
+def _plain_name(parts: list[str], family: int, given: int) -> str | None:
+    """`_Fields.person_name` on components already split."""
+    fam, giv = _part(parts, family) or "", _part(parts, given) or ""
+    return f"{fam}^{giv}" if fam or giv else None
+
+
+def _plain_mrn(pid: list[str] | tuple) -> str | None:
+    """`_Fields.mrn` on PID fields without escapes."""
+    if len(pid) <= 3:
+        return None
+    for repetition in pid[3].split("~"):
+        parts = repetition.split("^")
+        if (_part(parts, 5) or "").upper() == "MR":
+            return _part(parts, 1)
+    return _first(pid, 3)
+
+
+def _plain_adt_row(first: dict[str, list[str]]) -> dict[str, str | None]:
+    """`_adt_row` for a message in STANDARD_ENCODING whose segments read hold no escape character.
+
+    Each field is split once, however many of its components are read; no unescaping is needed.
+    tests/readers/test_hl7v2_split.py holds it equal to `_adt_row`.
+    """
+    msh, evn = first["MSH"], first.get("EVN", ())
+    pid, pv1, pv2 = first.get("PID", ()), first.get("PV1", ()), first.get("PV2", ())
+    msh9, pv1_3, pv1_6, pv1_7 = _parts(msh, 9), _parts(pv1, 3), _parts(pv1, 6), _parts(pv1, 7)
+    pid13 = _parts(pid, 13)
+    evn2 = _first(evn, 2)
+    phone = _part(pid13, 1)
+    if not phone:
+        phone = f"{_part(pid13, 6) or ''}{_part(pid13, 7) or ''}" or None
+    return {
+        "message_control_id": _first(msh, 10),
+        "sent_at": hl7_timestamp(_first(msh, 7)),
+        "trigger_event": _part(msh9, 2) or _first(evn, 1),
+        "recorded_at": hl7_timestamp(evn2),
+        "effective_at": hl7_timestamp(_first(evn, 6) or evn2),
+        "mrn": _plain_mrn(pid),
+        "patient_name": _plain_name(_parts(pid, 5), 1, 2),
+        "birth_date": hl7_date(_first(pid, 7)),
+        "sex": _first(pid, 8),
+        "zip": _part(_parts(pid, 11), 5),
+        "phone": phone,
+        "account_number": _first(pid, 18),
+        "ssn": _first(pid, 19),
+        "visit_number": _first(pv1, 19),
+        "patient_class": _first(pv1, 2),
+        "facility_id": _part(pv1_3, 4),
+        "unit_id": _part(pv1_3, 1),
+        "room_id": _part(pv1_3, 2),
+        "bed_id": _part(pv1_3, 3),
+        "prior_unit_id": _part(pv1_6, 1),
+        "prior_room_id": _part(pv1_6, 2),
+        "prior_bed_id": _part(pv1_6, 3),
+        "hospital_service": _first(pv1, 10),
+        "admit_source": _first(pv1, 14),
+        "attending_provider": _plain_name(pv1_7, 2, 3) or _part(pv1_7, 1),
+        "discharge_disposition": _first(pv1, 36),
+        "admit_at": hl7_timestamp(_first(pv1, 44)),
+        "discharge_at": hl7_timestamp(_first(pv1, 45)),
+        "expected_discharge_at": hl7_timestamp(_first(pv2, 9)),
+    }
+
+
+def _plain_siu_row(first: dict[str, list[str]]) -> dict[str, str | None]:
+    """`_siu_row` for a message in STANDARD_ENCODING without escapes (see `_plain_adt_row`)."""
+    msh, sch, pid = first["MSH"], first.get("SCH", ()), first.get("PID", ())
+    ais, ail = first.get("AIS", ()), first.get("AIL", ())
+    sch6, ail3 = _parts(sch, 6), _parts(ail, 3)
+    return {
+        "message_control_id": _first(msh, 10),
+        "trigger_event": _part(_parts(msh, 9), 2),
+        "sent_at": hl7_timestamp(_first(msh, 7)),
+        "appointment_id": _first(sch, 1) or _first(sch, 2),
+        "mrn": _plain_mrn(pid),
+        "patient_name": _plain_name(_parts(pid, 5), 1, 2),
+        "slot_start_at": hl7_timestamp(_part(_parts(sch, 11), 4) or _first(ais, 4)),
+        "duration_minutes": _first(sch, 9) or _first(ais, 7),
+        "visit_type": _first(sch, 7) or _first(ais, 3),
+        "filler_status": _first(sch, 25),
+        "facility_id": _part(ail3, 4),
+        "department_id": _part(ail3, 1),
+        "provider_id": _part(_parts(first.get("AIP", ()), 3), 1),
+        "reason_text": _part(sch6, 2) or _part(sch6, 1),
+    }
+
+
+_PLAIN_ROW_BUILDERS = {"adt_events": _plain_adt_row, "siu_events": _plain_siu_row}
 
 
 def split_messages(text: str) -> list[tuple[int, list[str]]]:
@@ -365,9 +488,14 @@ def read_hl7v2(path: Path, table: str) -> ReadResult:
     """
     if table not in _ROW_BUILDERS:
         raise ValueError(f"read_hl7v2 reads adt_events or siu_events, not {table!r}")
-    path = Path(path)
+    with paused_gc():
+        return _read_hl7v2(Path(path), table)
+
+
+def _read_hl7v2(path: Path, table: str) -> ReadResult:
     text = decode_text(read_bytes(path))
-    builder = _ROW_BUILDERS[table]
+    builder, plain_builder = _ROW_BUILDERS[table], _PLAIN_ROW_BUILDERS[table]
+    expected = MESSAGE_TYPE_FOR_TABLE[table]
     rows: list[dict[str, str | None]] = []
     lines: list[int] = []
     hashes: list[str] = []
@@ -379,9 +507,13 @@ def read_hl7v2(path: Path, table: str) -> ReadResult:
         if reason is None:
             try:
                 message = _split_message(segments, table) or _parse_with_hl7(segments, table)
-                reason = _message_type_reason(message, table)
-                if reason is None:
-                    row = builder(message)
+                first = message.first if isinstance(message, _SplitMsg) and message.plain else None
+                if first is not None and _part(_parts(first["MSH"], 9), 1) == expected:
+                    row = plain_builder(first)
+                else:
+                    reason = _message_type_reason(message, table)
+                    if reason is None:
+                        row = builder(message)
             except Exception as exc:  # any parser failure is a reject, never a crash
                 reason = f"HL7 message could not be parsed ({type(exc).__name__})"
         if reason is not None:

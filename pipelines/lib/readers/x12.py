@@ -15,7 +15,6 @@ Reject.
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from pipelines.lib.readers.base import (
     build_table,
     contract_columns,
     decode_text,
+    paused_gc,
     read_bytes,
     row_hash,
 )
@@ -746,16 +746,8 @@ def read_x12(path: Path, table: str, *, strict_segment_count: bool = True) -> Re
     """
     if table not in PARENT_TABLE:
         raise ValueError(f"read_x12 reads claims or remits, not {table!r}")
-    # Every segment of the file stays alive until the tables are built: millions of young lists
-    # that the cyclic garbage collector would traverse again and again (half of the read time).
-    # The reader makes no reference cycles worth collecting, so the collector pauses meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _read_x12(path, table, strict_segment_count)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_x12(path: Path, table: str, strict_segment_count: bool) -> ReadResult:
