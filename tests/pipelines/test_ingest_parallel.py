@@ -105,10 +105,11 @@ def test_a_worker_that_dies_leaves_its_files_to_the_ingest_process(landing: Path
     expected = ingest.read_landed_files(files, "adt")
     with ingest._BatchReader("adt", workers=2) as reader:
         first = reader.submit(files[:1], size_bytes=1 << 30)()  # the pool is up
-        # A worker exits as if killed (out of memory): the pool breaks under the next batch. On a
-        # loaded machine a worker may already have died; the pool is then broken all the same.
+        # A worker exits as if killed (out of memory). Wait until the pool has seen it: a batch
+        # submitted while the pool is still tearing down its workers made the test hang once on a
+        # loaded machine (CPython's pool, not ours). The batch then meets a broken pool.
         with contextlib.suppress(BrokenProcessPool):
-            reader.pool.submit(os._exit, 1)
+            reader.pool.submit(os._exit, 1).exception(timeout=60)
         results = reader.submit(files, size_bytes=1 << 30)()
         assert reader.workers == 0  # later batches are read in this process
         again = reader.submit(files, size_bytes=1 << 30)()
