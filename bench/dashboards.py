@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import tempfile
 import time
 import tomllib
@@ -37,6 +38,9 @@ def probe(repeats: int = 20) -> dict[str, float]:
 
     # A throwaway user store and audit file; the run's own secrets (encryption keys) stay untouched.
     saved = {k: os.environ.get(k) for k in ("OPS_SECRETS_DIR", "OPS_AUDIT_PATH")}
+    # Streamlit's script runner installs the app as `__main__` and leaves it there; the
+    # increment's HL7/X12 worker processes would then re-run the app at start-up and die.
+    main = sys.modules["__main__"]
     secrets = Path(tempfile.mkdtemp(prefix="bench-secrets-"))
     os.environ["OPS_SECRETS_DIR"] = str(secrets)
     os.environ["OPS_AUDIT_PATH"] = str(secrets / "audit.duckdb")
@@ -44,6 +48,7 @@ def probe(repeats: int = 20) -> dict[str, float]:
         write_users({"bench": {"role": "executive", "facilities": ["*"], "password_hash": ""}})
         return _measure(repeats)
     finally:
+        sys.modules["__main__"] = main
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

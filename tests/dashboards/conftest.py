@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,9 +28,14 @@ USERS = {
 
 
 @pytest.fixture(autouse=True)
-def _quiet_streamlit() -> None:
+def _quiet_streamlit() -> Iterator[None]:
     # "No runtime found" warnings from st.cache_data outside a server are expected here.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
+    # AppTest installs the app as `__main__` and leaves it there: worker processes started by
+    # later tests (the HL7/X12 readers) would re-run the app at start-up and die.
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")

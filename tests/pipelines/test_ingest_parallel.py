@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, replace
@@ -64,9 +65,15 @@ def _ingest(landing: Path, phi_db: Path, workers: int) -> tuple[list[FileOutcome
     return outcomes, tables
 
 
-def test_worker_processes_load_what_the_serial_reader_loads(landing: Path, tmp_path: Path) -> None:
+def test_worker_processes_load_what_the_serial_reader_loads(
+    landing: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     serial_outcomes, serial = _ingest(landing, tmp_path / "serial.duckdb", workers=1)
-    parallel_outcomes, parallel = _ingest(landing, tmp_path / "parallel.duckdb", workers=2)
+    with caplog.at_level(logging.WARNING):
+        parallel_outcomes, parallel = _ingest(landing, tmp_path / "parallel.duckdb", workers=2)
+    # The workers really read the files: had they died, the ingest process would have read them
+    # all the same and every comparison below would pass.
+    assert "a read worker died" not in caplog.text
 
     assert [astuple(o) for o in parallel_outcomes] == [astuple(o) for o in serial_outcomes]
     assert parallel == serial
