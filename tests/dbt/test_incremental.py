@@ -18,14 +18,17 @@ load order (higher `_raw_id`), messages that reach back into day 1:
   for A03 from an older extract (2026-03-10) that must not replace its 2026-03-11 row;
 - ED visits: V07's departure (18:00 -> 01:00 next day) in a new extract, a new visit V08, and a
   stale V02 row from an older extract without its departure.
-The daily command then runs again on the same warehouse; a second warehouse gets both days at once
-and `dbt build --full-refresh`. Every table and view dbt builds must match row for row.
+The daily command then runs again on the same warehouse. Day 3 is one ED registration of a new
+encounter E10 (2026-03-05 02:00), later than every earlier event: the open stays of E06 and E09 get
+no message but end later. The daily command runs a third time; a second warehouse gets all three
+days at once and `dbt build --full-refresh`. Every table and view dbt builds must match row for row.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,8 @@ import pytest
 from pipelines.lib.dbt import DAILY_BUILD_ARGS
 from tests.dbt.fixtures import build_deid_fixture, run_dbt
 
-pytestmark = pytest.mark.integration
+# Six dbt commands: seed and three daily builds of one warehouse, seed and a full build of another.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 DBT_SCHEMAS = ("staging", "intermediate", "marts")
 INCREMENTAL_MODELS = {
@@ -170,6 +174,23 @@ def add_day_two(warehouse: Path) -> None:
         _append(con, "remit_adjustments", "K04", second_remit)
 
 
+def add_day_three(warehouse: Path) -> None:
+    """Land day 3 (see the module docstring): a message of a new encounter only."""
+    with duckdb.connect(str(warehouse)) as con:
+        _append(
+            con,
+            "adt_events",
+            "M15",
+            {
+                **_adt("M29", "A04", "2026-03-05 02:00", _extract_date="2026-03-05"),
+                "encounter_key": "E10",
+                "patient_key": "P10",
+                "account_key": "K10",
+                "bed_id": "ED02",
+            },
+        )
+
+
 def _build(warehouse: Path, target: Path, args: list[str]) -> None:
     result = run_dbt(args, warehouse, target)
     assert result.returncode == 0, result.stdout[-8000:]
@@ -190,7 +211,7 @@ def _rows(warehouse: Path, schema: str, name: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """`daily`: day 1 then day 2 built with the daily command; `full`: both days, full refresh."""
+    """`daily`: days 1, 2, 3 built with the daily command; `full`: all three, full refresh."""
     tmp = tmp_path_factory.mktemp("incremental")
     daily = build_deid_fixture(tmp / "daily.duckdb")
     _build(daily, tmp / "target", ["seed"])
@@ -206,9 +227,12 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     # the second build took the incremental branch of every incremental model
     assert incremental == INCREMENTAL_MODELS
+    add_day_three(daily)
+    _build(daily, tmp / "target", DAILY_BUILD_ARGS)
 
     full = build_deid_fixture(tmp / "full.duckdb")
     add_day_two(full)
+    add_day_three(full)
     _build(full, tmp / "target", ["seed"])
     _build(full, tmp / "target", ["build", "--full-refresh"])
     return {"day1": tmp / "day1.duckdb", "daily": daily, "full": full}
@@ -242,6 +266,11 @@ def test_day_two_changes_day_one_rows(warehouses: dict[str, Path]) -> None:
             "select count(*), bool_and(is_boarder) from marts.fct_location_stays "
             "where encounter_key in ('E05', 'E08')"
         ).fetchone() == (1, True)
+        # open stays end at the data's end, which day 3 moved
+        assert con.execute(
+            "select encounter_key, stay_end_at from marts.fct_location_stays "
+            "where is_open and encounter_key in ('E06', 'E09') order by 1"
+        ).fetchall() == [("E06", datetime(2026, 3, 5, 2)), ("E09", datetime(2026, 3, 5, 2))]
         assert con.execute(
             "select account_key, submissions, paid_amount from marts.fct_claims "
             "where account_key in ('K04', 'K05') order by 1"
