@@ -6,8 +6,10 @@ import logging
 from typing import Any
 
 from data_contracts.contract import load_contracts
+from deidentify import vault
 from deidentify.known_names import load_known_names, with_known_names
 from deidentify.structured import (
+    DeidError,
     TextRedactor,
     deidentify_table,
     raw_table_exists,
@@ -58,6 +60,11 @@ def deidentify_all(
         # happens once, when `con` closes.
         # The setting is local to this connection's own in-memory DuckDB instance.
         con.execute("set checkpoint_threshold = '1GB'")
+        # The whole vault once, before anything is written: each table then checks only the pairs
+        # its batch joins to or adds (vault.check_batch_unique), which together cover the vault.
+        broken = vault.check_unique(con)
+        if broken:
+            raise DeidError(f"vault uniqueness broken in namespaces {broken}")
         if text_redactor is not None and text_redactor is not redact_everything:
             # Presidio first, then every name the PHI zone knows (deidentify/known_names.py).
             text_redactor = with_known_names(text_redactor, load_known_names(con))

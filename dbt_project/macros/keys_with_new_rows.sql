@@ -13,3 +13,10 @@
     from {{ relation }}
     where {{ raw_id_column }} > (select coalesce(max(raw_id), -1) from {{ this }})
 {%- endmacro %}
+
+{#- Filter for the rows of `relation` loaded after everything `this` was built from, for incremental
+    models with one row per source row (append): such a row depends on nothing else, so the rows
+    above the target's highest raw_id are exactly the ones it lacks. -#}
+{% macro loaded_after_last_build(raw_id_column='_raw_id') -%}
+    {{ raw_id_column }} > (select coalesce(max(raw_id), -1) from {{ this }})
+{%- endmacro %}

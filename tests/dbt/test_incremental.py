@@ -6,19 +6,29 @@ load order (higher `_raw_id`), messages that reach back into day 1:
   becomes voided and E06 stays in its ED bed;
 - ADT M25: a late A08 for E02 (effective 2026-03-02 08:00, extract 2026-03-04) changing the service
   to SUR;
-- ADT M26: a new encounter E09 admitted 2026-03-04 01:00, which also moves the data's end time;
+- ADT M26: a new encounter E09 admitted 2026-03-04 01:00, which also moves the data's end time
+  (and with it every open stay's end);
+- ADT M27, M28: an A11 and an A13 cancelling E05's admission and discharge, so E05 has no stay
+  and no live event left (its rows must go, though the rebuild of the encounter yields none);
+- bed master: a 2026-03-04 snapshot of F2 in which unit MS2 has become an ED overflow unit (type
+  ED), so E08's inpatient stay there becomes a boarding stay although E08 has no new message;
+- billing: a replacement claim (frequency 7) for K05 with its line, and a second remit for K04 with
+  its adjustment;
 - appointments: a new extract (2026-03-12) cancelling A08, a new appointment A11, and a stale row
   for A03 from an older extract (2026-03-10) that must not replace its 2026-03-11 row;
 - ED visits: V07's departure (18:00 -> 01:00 next day) in a new extract, a new visit V08, and a
   stale V02 row from an older extract without its departure.
-The daily command then runs again on the same warehouse; a second warehouse gets both days at once
-and `dbt build --full-refresh`. Every table and view dbt builds must match row for row.
+The daily command then runs again on the same warehouse. Day 3 is one ED registration of a new
+encounter E10 (2026-03-05 02:00), later than every earlier event: the open stays of E06 and E09 get
+no message but end later. The daily command runs a third time; a second warehouse gets all three
+days at once and `dbt build --full-refresh`. Every table and view dbt builds must match row for row.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +38,8 @@ import pytest
 from pipelines.lib.dbt import DAILY_BUILD_ARGS
 from tests.dbt.fixtures import build_deid_fixture, run_dbt
 
-pytestmark = pytest.mark.integration
+# Six dbt commands: seed and three daily builds of one warehouse, seed and a full build of another.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 DBT_SCHEMAS = ("staging", "intermediate", "marts")
 INCREMENTAL_MODELS = {
@@ -36,8 +47,14 @@ INCREMENTAL_MODELS = {
     "fct_appointments",
     "int_adt_events_voided",
     "fct_adt_events",
+    "int_location_stays_built",
+    "int_encounters_summarized",
     "stg_ehr__ed_visits",
     "fct_ed_visits",
+    "stg_billing__claims",
+    "stg_billing__claim_lines",
+    "stg_billing__remits",
+    "stg_billing__remit_adjustments",
 }
 
 
@@ -47,6 +64,11 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, like: str, changes: dict
         "adt_events": "message_control_id",
         "appointments": "appointment_key",
         "ed_visits": "ed_visit_key",
+        "bed_master": "bed_id",
+        "claims": "account_key",
+        "claim_lines": "account_key",
+        "remits": "account_key",
+        "remit_adjustments": "account_key",
     }[table]
     row = con.execute(
         f"select * from deid.{table} where {key} = ? order by _raw_id desc limit 1", [like]
@@ -131,6 +153,42 @@ def add_day_two(warehouse: Path) -> None:
         )
         _append(con, "ed_visits", "V03", {"ed_visit_key": "V08", "_extract_date": "2026-03-03"})
         _append(con, "ed_visits", "V02", {"departure_at": None, "_extract_date": "2026-03-01"})
+        _append(con, "adt_events", "M13", _adt("M27", "A11", "2026-03-02 07:30"))
+        _append(con, "adt_events", "M14", _adt("M28", "A13", "2026-03-02 11:30"))
+        for bed in ("301A", "301B"):
+            _append(
+                con,
+                "bed_master",
+                bed,
+                {"snapshot_date": "2026-03-04", "unit_type": "ED", "_extract_date": "2026-03-04"},
+            )
+        replacement = {
+            "interchange_control_number": "I104",
+            "claim_frequency_code": "7",
+            "_extract_date": "2026-03-26",
+        }
+        _append(con, "claims", "K05", {**replacement, "submitted_at": "2026-03-26 10:00"})
+        _append(con, "claim_lines", "K05", replacement)
+        second_remit = {"interchange_control_number": "R204", "_extract_date": "2026-03-27"}
+        _append(con, "remits", "K04", {**second_remit, "payment_date": "2026-03-27"})
+        _append(con, "remit_adjustments", "K04", second_remit)
+
+
+def add_day_three(warehouse: Path) -> None:
+    """Land day 3 (see the module docstring): a message of a new encounter only."""
+    with duckdb.connect(str(warehouse)) as con:
+        _append(
+            con,
+            "adt_events",
+            "M15",
+            {
+                **_adt("M29", "A04", "2026-03-05 02:00", _extract_date="2026-03-05"),
+                "encounter_key": "E10",
+                "patient_key": "P10",
+                "account_key": "K10",
+                "bed_id": "ED02",
+            },
+        )
 
 
 def _build(warehouse: Path, target: Path, args: list[str]) -> None:
@@ -153,7 +211,7 @@ def _rows(warehouse: Path, schema: str, name: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """`daily`: day 1 then day 2 built with the daily command; `full`: both days, full refresh."""
+    """`daily`: days 1, 2, 3 built with the daily command; `full`: all three, full refresh."""
     tmp = tmp_path_factory.mktemp("incremental")
     daily = build_deid_fixture(tmp / "daily.duckdb")
     _build(daily, tmp / "target", ["seed"])
@@ -169,9 +227,12 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     # the second build took the incremental branch of every incremental model
     assert incremental == INCREMENTAL_MODELS
+    add_day_three(daily)
+    _build(daily, tmp / "target", DAILY_BUILD_ARGS)
 
     full = build_deid_fixture(tmp / "full.duckdb")
     add_day_two(full)
+    add_day_three(full)
     _build(full, tmp / "target", ["seed"])
     _build(full, tmp / "target", ["build", "--full-refresh"])
     return {"day1": tmp / "day1.duckdb", "daily": daily, "full": full}
@@ -184,6 +245,10 @@ def test_day_two_changes_day_one_rows(warehouses: dict[str, Path]) -> None:
     )
     with duckdb.connect(str(warehouses["day1"]), read_only=True) as con:
         assert con.execute(sql).fetchall() == [("M17", False, None, False)]
+        assert con.execute(
+            "select encounter_key, has_boarded from marts.fct_inpatient_stays "
+            "where encounter_key in ('E05', 'E08') order by 1"
+        ).fetchall() == [("E05", False), ("E08", False)]
     with duckdb.connect(str(warehouses["daily"]), read_only=True) as con:
         assert con.execute(sql).fetchall() == [
             ("M17", True, "M24", False),
@@ -193,6 +258,23 @@ def test_day_two_changes_day_one_rows(warehouses: dict[str, Path]) -> None:
         assert con.execute(
             "select hospital_service from marts.fct_inpatient_stays where encounter_key = 'E02'"
         ).fetchall() == [("SUR",)]
+        assert con.execute(
+            "select encounter_key, has_boarded from marts.fct_inpatient_stays "
+            "where encounter_key in ('E05', 'E08')"
+        ).fetchall() == [("E08", True)]
+        assert con.execute(
+            "select count(*), bool_and(is_boarder) from marts.fct_location_stays "
+            "where encounter_key in ('E05', 'E08')"
+        ).fetchone() == (1, True)
+        # open stays end at the data's end, which day 3 moved
+        assert con.execute(
+            "select encounter_key, stay_end_at from marts.fct_location_stays "
+            "where is_open and encounter_key in ('E06', 'E09') order by 1"
+        ).fetchall() == [("E06", datetime(2026, 3, 5, 2)), ("E09", datetime(2026, 3, 5, 2))]
+        assert con.execute(
+            "select account_key, submissions, paid_amount from marts.fct_claims "
+            "where account_key in ('K04', 'K05') order by 1"
+        ).fetchall() == [("K04", 1, 0), ("K05", 2, 0)]
         assert con.execute(
             "select appointment_key, status from marts.fct_appointments "
             "where appointment_key in ('A03', 'A08', 'A11') order by 1"

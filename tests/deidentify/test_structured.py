@@ -294,16 +294,26 @@ def test_deidentify_all_runs_each_present_table(settings):
         deidentify_all(settings, tables=["nope"])
 
 
-def test_a_vault_with_two_surrogates_for_one_value_stops_the_table(con):
-    insert_raw(con, CONTRACTS["patients"], [PATIENT], first_id=1)
-    deidentify_table(con, CONTRACTS["patients"], "limited")
+def _second_surrogate(con: duckdb.DuckDBPyConnection) -> None:
     # A second surrogate for the known MRN (what the dropped PRIMARY KEY used to refuse): joining
     # to it would write every row of that patient twice.
     con.execute(
         "insert into vault.surrogates values ('patient', ?, 'P1111111111111111', now())",
         [PATIENT["mrn"]],
     )
-    insert_raw(con, CONTRACTS["patients"], [{**PATIENT, "mrn": "MRN00009999"}], first_id=2)
+
+
+def test_a_vault_with_two_surrogates_for_a_batch_value_stops_the_table(con):
+    insert_raw(con, CONTRACTS["patients"], [PATIENT], first_id=1)
+    deidentify_table(con, CONTRACTS["patients"], "limited")
+    _second_surrogate(con)
+    # the same patient again (a new address) and a new one
+    insert_raw(
+        con,
+        CONTRACTS["patients"],
+        [{**PATIENT, "zip": "02135"}, {**PATIENT, "mrn": "MRN00009999"}],
+        first_id=2,
+    )
 
     with pytest.raises(
         DeidError, match=r"patients: vault uniqueness broken in namespaces \['patient'\]"
@@ -311,3 +321,26 @@ def test_a_vault_with_two_surrogates_for_one_value_stops_the_table(con):
         deidentify_table(con, CONTRACTS["patients"], "limited")
     assert PATIENT["mrn"] not in str(err.value)
     assert len(deid_rows(con, "patients")) == 1  # nothing written for the second run
+
+
+def test_a_broken_vault_stops_the_run_before_any_table(settings):
+    con = phi_connection(settings, with_vault=True, with_warehouse=True)
+    insert_raw(con, CONTRACTS["patients"], [PATIENT], first_id=1)
+    deidentify_table(con, CONTRACTS["patients"], "limited")
+    _second_surrogate(con)
+    # the new rows do not touch the broken value: only the whole-vault check sees it
+    insert_raw(con, CONTRACTS["patients"], [{**PATIENT, "mrn": "MRN00009999"}], first_id=2)
+    insert_raw(con, CONTRACTS["notes"], [NOTE], 1)
+    con.close()
+
+    with pytest.raises(DeidError, match=r"vault uniqueness broken in namespaces \['patient'\]"):
+        deidentify_all(settings)
+    con = phi_connection(settings, with_vault=True, with_warehouse=True)
+    try:
+        assert len(deid_rows(con, "patients")) == 1
+        assert con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'wh' "
+            "and schema_name = 'deid' and table_name = 'notes'"
+        ).fetchone() == (0,)
+    finally:
+        con.close()

@@ -225,3 +225,32 @@ def test_surrogate_map_covers_every_batch_value_and_issues_only_unseen_ones(sett
         assert is_new == (value not in known)
         if value in known:
             assert surrogate == known[value]
+
+
+def test_batch_check_sees_a_second_surrogate_or_a_reused_one_only_for_its_pairs(settings):
+    con = phi_connection(settings, with_vault=True)
+    _issue(con, MRNS[:2])
+    con.execute("create or replace temp table src(mrn varchar)")
+    con.executemany("insert into src values (?)", [[MRNS[0]], [MRNS[2]]])
+    vault.surrogate_map(con, "patient", "select mrn as v from src", "_map", label="t.mrn")
+    assert vault.check_batch_unique(con, "patient", "_map")
+    new_surrogate = _mapping(con)[MRNS[2]]
+    # another value given the batch's new surrogate: the batch's rows would share a key
+    con.execute(
+        "insert into vault.surrogates values ('patient', 'MRN00000001', ?, now())", [new_surrogate]
+    )
+    assert not vault.check_batch_unique(con, "patient", "_map")
+    con.execute("delete from vault.surrogates where source_value = 'MRN00000001'")
+    assert vault.check_batch_unique(con, "patient", "_map")
+    # a second surrogate for a value outside the batch is not the batch's (check_unique sees it)
+    con.execute(
+        "insert into vault.surrogates values ('patient', ?, 'P1111111111111111', now())", [MRNS[1]]
+    )
+    assert vault.check_batch_unique(con, "patient", "_map")
+    assert vault.check_unique(con) == ["patient"]
+    # ... and one for a value the batch joins to is
+    con.execute(
+        "insert into vault.surrogates values ('patient', ?, 'P2222222222222222', now())", [MRNS[0]]
+    )
+    assert not vault.check_batch_unique(con, "patient", "_map")
+    con.close()

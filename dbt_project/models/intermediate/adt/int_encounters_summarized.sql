@@ -1,17 +1,75 @@
 -- Encounter attributes from the non-voided ADT events: the latest non-null value wins, so A08 updates
 -- (service, expected discharge, attending) apply; admission = first inpatient/observation stay start;
 -- discharge = the last non-voided A03 (the physical departure, kpis.md "Discharge before noon").
+-- Incremental per encounter: a run rebuilds the encounters with a new message and those whose stays
+-- now summarize differently (int_location_stays_built rebuilt them, e.g. a unit became an ED).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='encounter_key',
+    on_schema_change='fail',
+    post_hook="{{ delete_placeholders() }}",
+) }}
+
 with
-
-adt_events as (
-
-    select * from {{ ref('int_adt_events_voided') }}
-
-),
 
 stays as (
 
     select * from {{ ref('int_location_stays_built') }}
+
+),
+
+admissions as (
+
+    select
+        encounter_key,
+        min(case when patient_class = 'I' or is_observation then started_at end) as admit_at,
+        min(case when patient_class = 'I' then started_at end) as inpatient_admit_at,
+        max(case when patient_class = 'I' then 1 else 0 end) = 1 as has_inpatient_stay,
+        max(case when is_observation then 1 else 0 end) = 1 as has_observation_stay,
+        max(case when is_boarder then 1 else 0 end) = 1 as has_boarded
+    from stays
+    group by encounter_key
+
+),
+
+{% if is_incremental() %}
+rebuilt_encounters as (
+
+    {{ keys_with_new_rows(ref('int_adt_events_voided'), 'encounter_key') }}
+    union
+    select built.encounter_key
+    from {{ this }} as built
+    left join admissions
+        on built.encounter_key = admissions.encounter_key
+    where
+        built.admit_at is distinct from admissions.admit_at
+        or built.inpatient_admit_at is distinct from admissions.inpatient_admit_at
+        or built.has_inpatient_stay != coalesce(admissions.has_inpatient_stay, false)
+        or built.is_observation != coalesce(
+            admissions.has_observation_stay and not admissions.has_inpatient_stay, false
+        )
+        or built.has_boarded != coalesce(admissions.has_boarded, false)
+
+),
+{% endif %}
+
+adt_events as (
+
+    select * from {{ ref('int_adt_events_voided') }}
+    {% if is_incremental() %}
+        where encounter_key in (select encounter_key from rebuilt_encounters)
+    {% endif %}
+
+),
+
+encounter_loads as (
+
+    select
+        encounter_key,
+        max(raw_id) as raw_id
+    from adt_events
+    group by encounter_key
 
 ),
 
@@ -86,20 +144,6 @@ discharges as (
 
 ),
 
-admissions as (
-
-    select
-        encounter_key,
-        min(case when patient_class = 'I' or is_observation then started_at end) as admit_at,
-        min(case when patient_class = 'I' then started_at end) as inpatient_admit_at,
-        max(case when patient_class = 'I' then 1 else 0 end) = 1 as has_inpatient_stay,
-        max(case when is_observation then 1 else 0 end) = 1 as has_observation_stay,
-        max(case when is_boarder then 1 else 0 end) = 1 as has_boarded
-    from stays
-    group by encounter_key
-
-),
-
 final as (
 
     select
@@ -118,8 +162,12 @@ final as (
             as is_observation,
         coalesce(admissions.has_boarded, false) as has_boarded,
         discharges.discharge_at,
-        discharges.discharge_disposition_code
+        discharges.discharge_disposition_code,
+        -- load number of the encounter's latest message: the incremental watermark
+        encounter_loads.raw_id
     from latest_values
+    inner join encounter_loads
+        on latest_values.encounter_key = encounter_loads.encounter_key
     left join admissions
         on latest_values.encounter_key = admissions.encounter_key
     left join discharges
@@ -128,3 +176,6 @@ final as (
 )
 
 select * from final
+{% if is_incremental() %}
+    {{ placeholders_for_keys_without_rows('rebuilt_encounters', 'final', 'encounter_key') }}
+{% endif %}

@@ -3,9 +3,20 @@
 -- the next movement event (or the discharge A03) closes it. A class change in the same bed opens a new
 -- stay, so an ED patient turned inpatient becomes a boarder from that moment. Open stays have a null
 -- ended_at and are counted until the data's max effective time (stay_end_at).
+-- Incremental per encounter: a stay depends on its encounter's events, its unit's type and ED flag,
+-- and (open stays only) the data's max effective time. A run rebuilds the encounters with a new
+-- message, with an open stay, or with a stay in a unit whose type or ED flag changed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='encounter_key',
+    on_schema_change='fail',
+    post_hook="{{ delete_placeholders() }}",
+) }}
+
 with
 
-adt_events as (
+all_adt_events as (
 
     select * from {{ ref('int_adt_events_voided') }}
 
@@ -14,6 +25,47 @@ adt_events as (
 units as (
 
     select * from {{ ref('int_units_deduplicated') }}
+
+),
+
+{% if is_incremental() %}
+rebuilt_encounters as (
+
+    {{ keys_with_new_rows(ref('int_adt_events_voided'), 'encounter_key') }}
+    union
+    select encounter_key from {{ this }}
+    where is_open
+    union
+    select built.encounter_key
+    from {{ this }} as built
+    left join units
+        on
+            built.facility_id = units.facility_id
+            and built.unit_id = units.unit_id
+    where
+        built.unit_type is distinct from units.unit_type
+        or built.is_boarder
+        != coalesce(built.patient_class = 'I' and units.is_ed_unit, false)
+
+),
+{% endif %}
+
+adt_events as (
+
+    select * from all_adt_events
+    {% if is_incremental() %}
+        where encounter_key in (select encounter_key from rebuilt_encounters)
+    {% endif %}
+
+),
+
+encounter_loads as (
+
+    select
+        encounter_key,
+        max(raw_id) as raw_id
+    from adt_events
+    group by encounter_key
 
 ),
 
@@ -48,13 +100,14 @@ movements as (
 
 data_bounds as (
 
+    -- of every encounter, also in an incremental run
     select max(effective_at) as data_max_at
-    from adt_events
+    from all_adt_events
     where not is_voided
 
 ),
 
-final as (
+stays as (
 
     select
         movements.encounter_key || '-' || movements.adt_event_id as location_stay_id,
@@ -89,10 +142,24 @@ final as (
             or movements.next_effective_at > movements.effective_at
         )
 
+),
+
+final as (
+
+    select
+        stays.*,
+        round(
+            {{ dbt.datediff('stays.started_at', 'stays.stay_end_at', 'minute') | trim }} / 60.0, 2
+        ) as stay_hours,
+        -- load number of the encounter's latest message: the incremental watermark
+        encounter_loads.raw_id
+    from stays
+    inner join encounter_loads
+        on stays.encounter_key = encounter_loads.encounter_key
+
 )
 
-select
-    *,
-    round({{ dbt.datediff('started_at', 'stay_end_at', 'minute') | trim }} / 60.0, 2)
-        as stay_hours
-from final
+select * from final
+{% if is_incremental() %}
+    {{ placeholders_for_keys_without_rows('rebuilt_encounters', 'final', 'encounter_key') }}
+{% endif %}

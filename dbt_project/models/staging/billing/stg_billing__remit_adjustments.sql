@@ -1,8 +1,19 @@
+-- An incremental table, unlike most staging views: one row per source row, and each run appends the
+-- rows loaded since the last (the revenue marts and tests read these md5 keys many times a build).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
 
     select * from {{ source('billing', 'remit_adjustments') }}
+    {% if is_incremental() %}
+        where {{ loaded_after_last_build() }}
+    {% endif %}
 
 ),
 
