@@ -96,6 +96,26 @@ CASES = [
         "chest pain, nausea and vomiting since last night",
         "chest pain, nausea and vomiting since last night",
     ),
+    # A surname-shaped eponym before "test" is the test.
+    ("Hirschberg test symmetric.", "Hirschberg test symmetric."),
+    # Speaker labels of a dialogue with one found name are names; note sections are not.
+    (
+        "Maria Lopez: where were you?\nOdalys: at the shop\nIvy: me too",
+        "<PERSON>: where were you?\n<PERSON>: at the shop\n<PERSON>: me too",
+    ),
+    (
+        "Allergies: none\nPlan: Lasix 40 mg\nNurse: Maria Lopez aware",
+        "Allergies: none\nPlan: Lasix 40 mg\nNurse: <PERSON> aware",
+    ),
+    # The name line heading a contact block; a heading above a phone number stays.
+    (
+        "Kasimir Dunmore\nAcme Widgets\nMobile: (217) 555-0199",
+        "<PERSON>\nAcme Widgets\nMobile: <PHONE>",
+    ),
+    (
+        "Discharge Instructions\nCall (217) 555-0199 with questions",
+        "Discharge Instructions\nCall <PHONE> with questions",
+    ),
 ]
 
 
