@@ -198,7 +198,7 @@ def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
 def _is_name_word(word: str) -> bool:
     """A word that can be a name on its own: no function word, clinical or English word.
 
-    English dictionary words pass only as census first names ("Destiny", "Frank"); section
+    English dictionary words pass only as census first names ("Ivy", "Frank"); section
     headers and roles ("Plan", "Nurse", "Allergies") do not.
     """
     lower = word.lower()
@@ -219,7 +219,7 @@ _SPEAKER_RE = re.compile(r"(?m)^[ \t>]*\K\p{Lu}[\p{L}'’-]+(?:[ \t]\p{Lu}[\p{L}
 def _propagate_speakers(text: str, spans: list[Span]) -> list[Span]:
     """Give the other speaker labels of a dialogue the PERSON tag when one label is a PERSON.
 
-    "Maria: ...", "Sigrún: ...", "Destiny: ..." on consecutive lines are the same kind of
+    "Maria: ...", "Sigrún: ...", "Ivy: ..." on consecutive lines are the same kind of
     thing; NER finds the common names and misses the rest. Labels must pass
     :func:`_is_name_word` word by word, so note sections ("Plan:", "HPI:", "Nurse:") stay.
     """

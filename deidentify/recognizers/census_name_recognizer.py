@@ -82,7 +82,7 @@ class CensusNameRecognizer(EntityRecognizer):
     def _is_caseless_name(cls, word: str) -> bool:
         """A lower-case census name in a text without capitals, if it is no English word.
 
-        Writers who never capitalise ("the true gender of bertram") give neither case nor a
+        Writers who never capitalise ("ask gunnhild to call") give neither case nor a
         reliable PROPN tag; a census name that is also a word ("frank", "hope", "will") or a
         shorthand ("jan", "wed") stays text.
         """

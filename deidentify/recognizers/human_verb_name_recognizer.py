@@ -32,7 +32,7 @@ class HumanVerbNameRecognizer(PatternRecognizer):
     attribution). Precision: the words are case-sensitive and none may be an English
     function word, clinical vocabulary, a drug or a title ("Cardiology said", "Pharmacy
     asked" stay); an English dictionary word counts only if it is also a census first name
-    ("Destiny said" is a person, "Security said" is not).
+    ("Ivy said" is a person, "Security said" is not).
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [

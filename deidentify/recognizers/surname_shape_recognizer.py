@@ -49,7 +49,7 @@ class SurnameShapeRecognizer(PatternRecognizer):
     word (the spaCy model's lemma index: "Lesson", "Iceberg", "Linen", "Nebraska"), clinical
     vocabulary or an eponym ("Nissen" fundoplication), or a US state. The capitalised word
     before it is its given name when it is not an English word (or is a census first name:
-    "Frank Hansen"). A lower-case particle between two capitalised words ("Anna van Dijk",
+    "Ivy Lindqvist"). A lower-case particle between two capitalised words ("Anna van Dijk",
     "Willa ten Broek") joins a given name to a surname under the same test on the given name.
     """
 
@@ -64,7 +64,7 @@ class SurnameShapeRecognizer(PatternRecognizer):
             r"(?-i:" + _START + _WORD + r"[ \t]+" + _PARTICLE + r"[ \t]+" + _WORD + _END + r")",
             0.6,
         ),
-        # Alone, not before another capitalised word: "McGill Pain Index", "Lindberg Award"
+        # Alone, not before another capitalised word: "McKinnon Pain Scale", "Lindberg Award"
         # are titles and eponyms.
         Pattern(
             "Shaped surname alone (weak)",

@@ -27,7 +27,7 @@ RECOGNIZER = SurnameShapeRecognizer()
         ("Nissen fundoplication in 2019", []),
         ("Tour de France on TV", []),
         ("Hospital de la Merced", []),
-        ("McGill Pain Questionnaire done", []),
+        ("McKinnon Pain Questionnaire done", []),
         ("Kowalczyks", []),
     ],
 )
