@@ -121,14 +121,14 @@ class CensusNameRecognizer(EntityRecognizer):
         while i < n:
             token = doc[i]
             word = token.text
+            # Cheap tests first: most tokens are neither title-case proper nouns nor, in a
+            # text without capitals, census names.
             if not (
                 len(word) >= 3
+                and ((token.pos_ == "PROPN" and _is_title_word(word)) or caseless)
                 and word.lower() in known
                 and not self._rejected(word)
-                and (
-                    (token.pos_ == "PROPN" and _is_title_word(word))
-                    or (caseless and self._is_caseless_name(word))
-                )
+                and (not caseless or self._is_caseless_name(word))
             ):
                 i += 1
                 continue

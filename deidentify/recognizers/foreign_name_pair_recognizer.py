@@ -9,7 +9,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Token
 
 from deidentify.recognizers.clinical_terms import is_clinical_phrase
-from deidentify.recognizers.english_words import is_english_word
+from deidentify.recognizers.english_words import english_words, is_english_word
 from deidentify.recognizers.us_address_terms import STATE_NAMES
 
 
@@ -44,7 +44,8 @@ class ForeignNamePairRecognizer(EntityRecognizer):
         )
 
     def load(self) -> None:
-        """Nothing to load: the word list is read on first use."""
+        """Read the English word list at start-up (about a second), not in the first analysis."""
+        english_words()
 
     @classmethod
     def _is_foreign_proper_noun(cls, token: Token) -> bool:
@@ -76,7 +77,8 @@ class ForeignNamePairRecognizer(EntityRecognizer):
         results = []
         for i in range(len(doc) - 1):
             first, second = doc[i], doc[i + 1]
-            if first.whitespace_ != " ":  # one space: not across a line or a comma
+            # One space between two proper nouns: not across a line or a comma.
+            if first.pos_ != "PROPN" or second.pos_ != "PROPN" or first.whitespace_ != " ":
                 continue
             before = doc[i - 1].text if i > 0 else ""
             after = doc[i + 2].text if i + 2 < len(doc) else ""
