@@ -16,13 +16,14 @@ from deidentify.recognizers.us_address_terms import STATE_NAMES
 _WORD = r"\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*"
 # Endings that mark a surname or patronymic in the languages that use them and make no
 # English word: Nordic -dóttir/-sson/-sen/-berg/-ström/-qvist, Finnish -nen, Slavic -ović/-ić,
-# -wicz, -ski/-ska, -enko, -chuk, -ovich/-ovna, -ov/-ova; Romanian -escu/-eanu; Greek
-# -poulos/-opoulou/-akis/-idis; Georgian -shvili/-dze; Armenian -yan; Turkish -oğlu;
-# Lithuanian -auskas/-aitė/-ienė. Words of the English dictionary are rejected afterwards.
+# -wicz, -ski/-ska, -enko, -chuk, -ovich/-ovna, -ova/-eva/-yev; Romanian -escu/-eanu; Greek
+# -poulos/-opoulou/-akis (not -idis: "Salmonella Enteritidis"); Georgian -shvili/-dze;
+# Armenian -yan; Turkish -oğlu; Lithuanian -auskas/-aitė/-ienė. English dictionary words are
+# rejected afterwards.
 _SUFFIX = (
     r"(?:d[oó]ttir|sson|sen|berg|str[oö]m|[qk]vist|quist|gren|[aeioöuyä]nen|"
     r"ovi[cć]|evi[cć]|vić|wicz|icz|ski|ska|sky|skiy|skaya|cki|cka|enko|chuk|czyk|"
-    r"[eo]vich|[eo]vna|[oe]va|yev|yeva|escu|eanu|poulos|opoulou|akis|idis|shvili|dze|"
+    r"[eo]vich|[eo]vna|[oe]va|yev|yeva|escu|eanu|poulos|opoulou|akis|shvili|dze|"
     r"yan|o[gğ]lu|auskas|ait[eė]|ien[eė])"
 )
 # Gaelic prefixes mark a surname too ("McAllister", "Mcbride", "O'Rourke").

@@ -29,6 +29,7 @@ RECOGNIZER = SurnameShapeRecognizer()
         ("Hospital de la Merced", []),
         ("McKinnon Pain Questionnaire done", []),
         ("Kowalczyks", []),
+        ("Stool grew Salmonella Enteritidis", []),
     ],
 )
 def test_surname_shape_recognizer(found, text, expected):
