@@ -79,6 +79,11 @@ _EPONYM_TAIL_RE = re.compile(
 )
 
 
+# Name recognizers that go by a word's shape alone, with no cue: an eponym tail vetoes them.
+_SHAPE_ONLY_NAMES = frozenset(
+    {"SurnameShapeRecognizer", "HumanVerbNameRecognizer", "ForeignNamePairRecognizer"}
+)
+
 # Safe Harbor removes geographic units *smaller* than a state: a state on its own is kept.
 _STATES = frozenset(STATE_CODES) | frozenset(name.lower() for name in STATE_NAMES)
 
@@ -240,7 +245,12 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
         True when the finding should be dropped.
     """
     span = text[result.start : result.end]
-    from_ner = _recognizer_name(result) == "SpacyRecognizer"
+    name = _recognizer_name(result)
+    from_ner = name == "SpacyRecognizer"
+    # A shape-only surname before "disease", "test", "maneuver" is an eponym ("Hirschberg
+    # test"); the cued recognizers keep their findings ("Dr. Hirschberg").
+    if name in _SHAPE_ONLY_NAMES and _EPONYM_TAIL_RE.match(text[result.end :]):
+        return True
     if result.entity_type == "DATE_TIME":
         if VITALS_RE.match(span) and span.count("/") == 1:
             return True

@@ -24,7 +24,9 @@ from deidentify.engine import (
     get_analyzer,
     is_false_positive,
 )
+from deidentify.recognizers.census_name_recognizer import first_names
 from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
+from deidentify.recognizers.english_words import is_english_word
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +115,7 @@ def _merge(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
                 score=best.score,
             )
         )
+    spans = _name_contact_block(text, _propagate_speakers(text, spans))
     return _propagate_names(text, _propagate_lists(text, spans))
 
 
@@ -190,6 +193,84 @@ def _propagate_lists(text: str, spans: list[Span]) -> list[Span]:
             and (not is_clinical_phrase(item.group()) or _is_surname(item.group()))
         )
     return sorted(spans + extra) if extra else spans
+
+
+def _is_name_word(word: str) -> bool:
+    """A word that can be a name on its own: no function word, clinical or English word.
+
+    English dictionary words pass only as census first names ("Ivy", "Frank"); section
+    headers and roles ("Plan", "Nurse", "Allergies") do not.
+    """
+    lower = word.lower()
+    if lower in STOP_WORDS or is_clinical_phrase(word):
+        return False
+    return lower in first_names() or not is_english_word(word)
+
+
+def _overlaps_any(start: int, end: int, spans: Sequence[Span]) -> bool:
+    return any(s.start < end and start < s.end for s in spans)
+
+
+# A speaker label opening a line of a transcript or chat ("Ingrid: I told you"), one or two
+# capitalised words, after optional quote marks.
+_SPEAKER_RE = re.compile(r"(?m)^[ \t>]*\K\p{Lu}[\p{L}'’-]+(?:[ \t]\p{Lu}[\p{L}'’-]+)?(?=:[ \t])")
+
+
+def _propagate_speakers(text: str, spans: list[Span]) -> list[Span]:
+    """Give the other speaker labels of a dialogue the PERSON tag when one label is a PERSON.
+
+    "Maria: ...", "Sigrún: ...", "Ivy: ..." on consecutive lines are the same kind of
+    thing; NER finds the common names and misses the rest. Labels must pass
+    :func:`_is_name_word` word by word, so note sections ("Plan:", "HPI:", "Nurse:") stay.
+    """
+    labels = list(_SPEAKER_RE.finditer(text))
+    if len(labels) < 2:
+        return spans
+    persons = [s for s in spans if s.tag == "PERSON"]
+    if not any(_overlaps_any(m.start(), m.end(), persons) for m in labels):
+        return spans
+    extra = [
+        Span(m.start(), m.end(), "PERSON", 0.6)
+        for m in labels
+        if not _overlaps_any(m.start(), m.end(), spans)
+        and all(_is_name_word(word) for word in m.group().split())
+    ]
+    return sorted(spans + extra) if extra else spans
+
+
+# The first line of a text, two or three name words (initials allowed), after quote marks.
+_FIRST_LINE_NAME_RE = re.compile(
+    r"\A[\s>]*\K[\p{L}'’-]{2,}(?:[ \t]+(?:\p{L}\.?|[\p{L}'’-]{2,})){1,2}(?=[ \t]*(?:\n|\Z))"
+)
+_CONTACT_TAGS = frozenset({"ADDRESS", "PHONE", "EMAIL"})
+_CONTACT_WINDOW = 300  # characters after the name line in which the contact details start
+
+
+def _name_contact_block(text: str, spans: list[Span]) -> list[Span]:
+    """Tag the name line heading a contact block (signature, business card) as PERSON.
+
+    "Ingrid Halvorsen / Acme Ltd / 12 Harbour Road / Mobile: ..." opens with the person the
+    block belongs to. The first line of the text is taken when it is two or three name words
+    (case as the text writes it: lower case only in a text without capitals), none a function,
+    clinical or English word unless a census first name, and an address, phone or e-mail was
+    found within the next few lines. Headings ("Discharge Summary", "Chest Pain") fail the
+    word test.
+    """
+    match = _FIRST_LINE_NAME_RE.search(text)
+    if not match or _overlaps_any(match.start(), match.end(), spans):
+        return spans
+    words = [w for w in match.group().split() if len(w.rstrip(".")) > 1]
+    caseless = _is_caseless(text)
+    if not all(
+        (w[0].isupper() or caseless) and not w.isupper() and _is_name_word(w) for w in words
+    ):
+        return spans
+    if not any(
+        s.tag in _CONTACT_TAGS and match.end() < s.start <= match.end() + _CONTACT_WINDOW
+        for s in spans
+    ):
+        return spans
+    return sorted([*spans, Span(match.start(), match.end(), "PERSON", 0.6)])
 
 
 def _propagate_names(text: str, spans: list[Span]) -> list[Span]:

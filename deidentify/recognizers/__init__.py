@@ -7,10 +7,13 @@ from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
 from deidentify.recognizers.census_name_recognizer import CensusNameRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
+from deidentify.recognizers.foreign_name_pair_recognizer import ForeignNamePairRecognizer
+from deidentify.recognizers.human_verb_name_recognizer import HumanVerbNameRecognizer
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
 from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
+from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
 from deidentify.recognizers.us_account_number_recognizer import UsAccountNumberRecognizer
 from deidentify.recognizers.us_member_id_recognizer import UsMemberIdRecognizer
@@ -27,10 +30,13 @@ CUSTOM_RECOGNIZERS = (
     CensusNameRecognizer,
     ClinicalDateRecognizer,
     FacilityNameRecognizer,
+    ForeignNamePairRecognizer,
+    HumanVerbNameRecognizer,
     IntlPhoneRecognizer,
     IntlPostalCodeRecognizer,
     MiddleInitialNameRecognizer,
     PostalAddressRecognizer,
+    SurnameShapeRecognizer,
     TitledPersonRecognizer,
     UsAccountNumberRecognizer,
     UsMemberIdRecognizer,
@@ -49,10 +55,13 @@ __all__ = [
     "CensusNameRecognizer",
     "ClinicalDateRecognizer",
     "FacilityNameRecognizer",
+    "ForeignNamePairRecognizer",
+    "HumanVerbNameRecognizer",
     "IntlPhoneRecognizer",
     "IntlPostalCodeRecognizer",
     "MiddleInitialNameRecognizer",
     "PostalAddressRecognizer",
+    "SurnameShapeRecognizer",
     "TitledPersonRecognizer",
     "UsAccountNumberRecognizer",
     "UsMemberIdRecognizer",

@@ -9,8 +9,10 @@ from typing import ClassVar
 import names
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import is_clinical_phrase
+from deidentify.recognizers.english_words import is_english_word
 
 
 @functools.cache
@@ -55,6 +57,12 @@ class CensusNameRecognizer(EntityRecognizer):
         king queen prince princess baby
         """.split()
     )
+    # Month and weekday abbreviations written in lower case, which are census names too.
+    SHORTHAND: ClassVar[frozenset[str]] = frozenset(
+        """
+        jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur fri sat sun
+        """.split()
+    )
     SCORE_FULL = 0.7
     SCORE_FIRST_ONLY = 0.5
     MAX_FOLLOWING = 2
@@ -69,6 +77,22 @@ class CensusNameRecognizer(EntityRecognizer):
     def load(self) -> None:
         """Read the census lists once (the recognizer registry calls this at start-up)."""
         first_names()
+
+    @classmethod
+    def _is_caseless_name(cls, word: str) -> bool:
+        """A lower-case census name in a text without capitals, if it is no English word.
+
+        Writers who never capitalise ("ask gunnhild to call") give neither case nor a
+        reliable PROPN tag; a census name that is also a word ("frank", "hope", "will") or a
+        shorthand ("jan", "wed") stays text.
+        """
+        return (
+            word.isalpha()
+            and word.islower()
+            and word not in STOP_WORDS
+            and word not in cls.SHORTHAND
+            and not is_english_word(word)
+        )
 
     @classmethod
     def _rejected(cls, word: str) -> bool:
@@ -92,16 +116,19 @@ class CensusNameRecognizer(EntityRecognizer):
         known = first_names()
         doc = nlp_artifacts.tokens
         results = []
+        caseless = not any(c.isupper() for c in text)
         i, n = 0, len(doc)
         while i < n:
             token = doc[i]
             word = token.text
+            # Cheap tests first: most tokens are neither title-case proper nouns nor, in a
+            # text without capitals, census names.
             if not (
                 len(word) >= 3
-                and token.pos_ == "PROPN"
-                and _is_title_word(word)
+                and ((token.pos_ == "PROPN" and _is_title_word(word)) or caseless)
                 and word.lower() in known
                 and not self._rejected(word)
+                and (not caseless or self._is_caseless_name(word))
             ):
                 i += 1
                 continue

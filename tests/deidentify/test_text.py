@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from deidentify.engine import get_analyzer
-from deidentify.text import Span, analyze_batch, redact, redact_batch
+from deidentify.text import Span, _name_contact_block, analyze_batch, redact, redact_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,6 +95,26 @@ CASES = [
     (
         "chest pain, nausea and vomiting since last night",
         "chest pain, nausea and vomiting since last night",
+    ),
+    # A surname-shaped eponym before "test" is the test.
+    ("Hirschberg test symmetric.", "Hirschberg test symmetric."),
+    # Speaker labels of a dialogue with one found name are names; note sections are not.
+    (
+        "Maria Lopez: where were you?\nOdalys: at the shop\nIvy: me too",
+        "<PERSON>: where were you?\n<PERSON>: at the shop\n<PERSON>: me too",
+    ),
+    (
+        "Allergies: none\nPlan: Lasix 40 mg\nNurse: Maria Lopez aware",
+        "Allergies: none\nPlan: Lasix 40 mg\nNurse: <PERSON> aware",
+    ),
+    # The name line heading a contact block; a heading above a phone number stays.
+    (
+        "Kasimir Dunmore\nAcme Widgets\nMobile: (217) 555-0199",
+        "<PERSON>\nAcme Widgets\nMobile: <PHONE>",
+    ),
+    (
+        "Discharge Instructions\nCall (217) 555-0199 with questions",
+        "Discharge Instructions\nCall <PHONE> with questions",
     ),
 ]
 
@@ -189,3 +209,25 @@ def test_cold_start_is_offline(tmp_path):
     assert "W095" not in proc.stderr
     assert "Downloading" not in proc.stderr
     assert not (tmp_path / "tld").exists()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the first line is two or three name words and a phone follows within a few lines
+        ("Ivy Dunmore\nAcme Widgets\nMobile: (217) 555-0199", "Ivy Dunmore"),
+        ("> Yaretzi Q. Ouko\n> (217) 555-0199", "Yaretzi Q. Ouko"),
+        ("ximena halloran\n\nnurse\nphone: (217) 555-0199", "ximena halloran"),
+        # negatives: a heading of English words, lower case in a text with capitals, no
+        # contact details after the line, a line of four words
+        ("Discharge Instructions\nCall (217) 555-0199", None),
+        ("ivy dunmore\nMobile: (217) 555-0199", None),
+        ("Ivy Dunmore\nAcme Widgets\nMobile: none", None),
+        ("Ivy Yaretzi Ouko Dunmore\nMobile: (217) 555-0199", None),
+    ],
+)
+def test_name_line_heading_a_contact_block(text, expected):
+    phone = text.find("(217)")
+    spans = [Span(phone, phone + 14, "PHONE", 0.9)] if phone >= 0 else []
+    found = [text[s.start : s.end] for s in _name_contact_block(text, spans) if s.tag == "PERSON"]
+    assert found == ([expected] if expected else [])

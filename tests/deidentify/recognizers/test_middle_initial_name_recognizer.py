@@ -14,15 +14,20 @@ RECOGNIZER = MiddleInitialNameRecognizer()
         ("Csilla P Farkas-Nagy lives nearby", ["Csilla P Farkas-Nagy"]),
         # an eponym is a surname in the last place
         ("Referred by Jane K Wilson", ["Jane K Wilson"]),
-        # negatives: a label with a letter, an eponym or a clinical word first, lower case,
-        # two initials, a drug last
+        # in a text without a single capital the shape stands in lower case too
+        ("signed: birgit k halloran", ["birgit k halloran"]),
+        # negatives: a label with a letter, an eponym or a clinical word first, lower case in a
+        # text with capitals, English words or chat letters in lower case, two initials, a
+        # drug last
         ("Vitamin D Level pending", []),
         ("Hepatitis B Surface antigen negative", []),
         ("Group A Strep screen", []),
         ("Epstein B Virus titre", []),
         ("Chest X Ray clear", []),
         ("Plan A Then discharge", []),
-        ("marta k lindqvist", []),
+        ("birgit k halloran saw Dr Ames", []),
+        ("came w wife, pain x days", []),
+        ("chest pain d dimer pending", []),
         ("J K Rowling", []),
         ("Given IV Lasix", []),
         ("Started Amy J Lasix", []),
