@@ -55,7 +55,7 @@ def _tag_rank(tag: str) -> int:
 def _cut_name_at_line_break(text: str, result: RecognizerResult) -> None:
     """End a PERSON finding at its first line break (and a lower-case one at a clause end).
 
-    NER runs a signature block together ("Allan Bjork", "Scale Unlimited", "Unit 5" on three
+    NER runs a signature block together ("Tomas Brandvold", "Scale Works", "Unit 5" on three
     lines as one PERSON); a name never spans lines, and the words of the next lines ("Scale",
     "Unit") would make the whole finding look clinical and be dropped.
     """
