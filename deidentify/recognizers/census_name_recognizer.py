@@ -146,7 +146,7 @@ class CensusNameRecognizer(EntityRecognizer):
             while end - 1 > i and len(doc[end - 1].text.rstrip(".")) == 1:
                 end -= 1
             # A lone first name inside a run of capitalised words is a title or a heading
-            # ("Secretly Love", "Princess Royal"), not a person.
+            # ("Truly Madly", "Princess Royal"), not a person.
             if end - i == 1 and i > 0 and doc[i - 1].text[:1].isupper():
                 i = end
                 continue

@@ -7,8 +7,8 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer
 
 # National numbers are written in groups of 2-5 digits separated by a space, dot or hyphen,
-# optionally with an area code in parentheses: "0490 75 40 81", "(08) 8747 6301",
-# "03.93.92.16.85", "0378 3549890", "079 2718 1155".
+# optionally with an area code in parentheses: "0491 55 20 17", "(08) 5550 1234",
+# "03.93.92.16.85", "0378 5559876", "079 5550 4411".
 _GROUPS = r"(?:\(\d{1,5}\)[ .-]?)?\d{2,12}(?:[ .-]\d{2,8}){0,4}"
 _EXT = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?"
 # Words that announce a telephone number before it ...
@@ -17,7 +17,7 @@ _CUE_BEFORE = (
     r"(?:call|reach|text|ring|contact)(?:[ \t]+(?:me|us|him|her|them))?[ \t]+(?:on|at)|"
     r"answering[ \t]+at|messages[ \t]+to|number)"
 )
-# ... or label it right after ("416 60 039 office", "(37) 788-063-Fax").
+# ... or label it right after ("416 55 017 office", "(37) 788-063-Fax").
 _CUE_AFTER = r"(?:office|fax|mobile|cell|home|work|desk|direct)\b"
 
 
@@ -25,7 +25,7 @@ class IntlPhoneRecognizer(PatternRecognizer):
     """Recognize telephone numbers in international and non-US national formats.
 
     Why: UsPhoneFaxRecognizer only knows NANP shapes (3-3-4), so a patient's or relative's
-    foreign number ("+44 7700 900123", "+46 (0)8 555 012 34", "0490 75 40 81") stayed in the
+    foreign number ("+44 7700 900123", "+46 (0)8 555 012 34", "0491 55 20 17") stayed in the
     text. Presidio's PhoneRecognizer (libphonenumber) would find them, but it parses every
     digit run in lab-heavy notes and is too slow to run on all texts (see conf/analyzer.yaml).
     Here a leading "+" country code is enough on its own; a national grouping needs a phone

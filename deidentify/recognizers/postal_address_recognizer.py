@@ -16,15 +16,15 @@ _UNIT = (
     r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Box|P\.?[ \t]?O\.?[ \t]+Box)"
     r"\.?[ \t]*#?\d{1,5}\w?"
 )
-# "Via dei Tigli 42", "Rua das Flores 1208", "Erzsébet tér 19.", optionally after the
-# house/plot number European generators and some countries put first ("5049 Harjukuja 54").
+# "Via dei Tigli 42", "Rua das Flores 1208", "Rákóczi tér 7.", optionally after the
+# house/plot number European generators and some countries put first ("3017 Koivukuja 12").
 _STREET = r"(?:\d{1,6}[ \t]+)?(?:" + _W + r"[ \t]+){1,5}" + _NUM
 # Quote marks opening a line of a forwarded or replied-to message ("> ", "| ", or "??? " where
 # a mail client mangled a non-ASCII quote mark).
 _QUOTE = r"[ \t]*(?:[>|│?][ \t]*){0,3}"
 # A line of an address block: optional quote marks, then up to 60 characters.
 _LINE = _QUOTE + r"[^\n]{0,60}"
-# The last line of a block: a region or country and a postal code ("Sweden 99178").
+# The last line of a block: a region or country and a postal code ("Sweden 41236").
 _LAST = _QUOTE + r"(?:[^\W\d_][^\n\d]{0,40}[ \t,]+)?\d{3,6}(?:[ -]\d{2,4})?[ \t]*$"
 # Cues that introduce a residence in running text.
 _CUE = (
@@ -44,7 +44,7 @@ class PostalAddressRecognizer(PatternRecognizer):
     """Recognize street addresses written the European way and multi-line address blocks.
 
     Why: UsStreetAddressRecognizer needs "number + name + USPS suffix" ("12 Elm St"); most of
-    the world writes the house number after the street ("Via Roma 17", "Harjukuja 54") and
+    the world writes the house number after the street ("Via Roma 17", "Koivukuja 12") and
     lays a postal address out on several lines (street, unit, town, country + postcode), so a
     foreign patient's or relative's address survived. A bare "Word 17" is a dose or a score
     in clinical text ("Lasix 40"), so the street needs a residence cue ("lives at", "address:")

@@ -15,7 +15,7 @@ class UsMrnRecognizer(PatternRecognizer):
 
     Two shapes cover hospital MRNs: a prefixed alphanumeric id ("MRN00001234", "MR-1234567") that
     is unambiguous on its own, and a 5-10 digit number (optionally with a short letter prefix)
-    right after an MRN cue ("MRN: 998877", "medical record # 12345678", "chart no. 4455667").
+    right after an MRN cue ("MRN: 880417", "medical record # 12345678", "chart no. 4455667").
     Bare digit runs are left alone: without the cue they are lab values or order numbers.
     """
 
@@ -30,7 +30,7 @@ class UsMrnRecognizer(PatternRecognizer):
         Pattern("MRN prefixed id (strong)", r"\bMRN[-_#]?\d{4,12}\b", 0.9),
         Pattern(
             "MRN after cue (strong)",
-            # Hospitals format MRNs freely ("998877", "112-45-789", "UCSF-12345", "12345XJ"):
+            # Hospitals format MRNs freely ("880417", "113-46-702", "UCSF-80417", "12345XJ"):
             # after the cue, any letters/digits/hyphens token with at least four digits.
             r"(?:" + _CUE + r")(?:'s)?\s*(?:[:#=]{1,2}|is|of)?\s*#?\s*\K"
             r"(?=(?:[A-Z-]*\d){4})[A-Z0-9][A-Z0-9-]{3,24}\b",

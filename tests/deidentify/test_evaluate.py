@@ -130,10 +130,10 @@ def test_load_ground_truth_generator_shape(tmp_path):
 def test_load_asq_phi_format(tmp_path):
     path = tmp_path / "q.txt"
     path.write_text(
-        "===QUERY===\nJohn L. seen on Feb 21, 2023 (MRN: 998877)?\n===PHI_TAGS===\n"
+        "===QUERY===\nJohn L. seen on Feb 21, 2023 (MRN: 880417)?\n===PHI_TAGS===\n"
         '{"identifier_type": "NAME", "value": "John L."}\n'
         '{"identifier_type": "DATE", "value": "Feb 21, 2023"}\n'
-        '{"identifier_type": "MEDICAL_RECORD_NUMBER", "value": "998877"}\n\n'
+        '{"identifier_type": "MEDICAL_RECORD_NUMBER", "value": "880417"}\n\n'
         "===QUERY===\nACE inhibitors in CKD?\n===PHI_TAGS===\n\n",
         encoding="utf-8",
     )
