@@ -39,6 +39,8 @@ WORD_COLUMNS = frozenset({"city"})
 # ids.
 DIGIT_LIKE = r"^[0-9 ().+/\-]+$"
 DIGIT_RUN = r"[0-9][0-9 ().\-]*[0-9]"
+# md5 / sha256 in hex: the warehouse's surrogate keys.
+HEX_DIGEST = r"[0-9a-f]{32}|[0-9a-f]{64}"
 # Above this many (row, canary) pairs a free-text column is searched by word n-grams (hash joins)
 # instead of `contains` (a nested loop).
 CONTAINS_MAX_PAIRS = 20_000_000
@@ -185,7 +187,7 @@ def _substring_parts(con: duckdb.DuckDBPyConnection, rows: int) -> list[str]:
     ).fetchone()
     if rows * (int(count[0]) if count else 0) <= CONTAINS_MAX_PAIRS:
         return [
-            f"select n.rid from n join {CANARY_TABLE} k "
+            f"select n.rid from ft n join {CANARY_TABLE} k "
             f"on k.form = 'text' and k.substring_ok and contains(n.lv, k.canary)"
         ]
     sizes = [
@@ -218,10 +220,10 @@ def _column_hits(con: duckdb.DuckDBPyConnection, table_sql: str, column: str) ->
         parts += _substring_parts(con, int(rows[0]) if rows else 0)
         parts += [
             f"select rid from (select rid, unnest(regexp_extract_all(v, '{DIGIT_RUN}')) as run "
-            f"from n) x "
+            f"from ft) x "
             f"where {_digits('run')} in (select canary from {CANARY_TABLE} where form = 'digits')",
             f"select rid from (select rid, unnest(string_split_regex(lv, '[^a-z0-9]+')) as w "
-            f"from n) x where w in (select canary from {CANARY_TABLE} where form = 'word')",
+            f"from ft) x where w in (select canary from {CANARY_TABLE} where form = 'word')",
         ]
     union = "\nunion\n".join(parts)
     row = con.execute(
@@ -230,7 +232,10 @@ def _column_hits(con: duckdb.DuckDBPyConnection, table_sql: str, column: str) ->
             select row_number() over () as rid, {c} as v, {_text(c)} as lv, {_digits(c)} as dv
             from {table_sql} where {c} is not null
         ),
-        ntoks as (select rid, string_split({_tokens_sql("v")}, ' ') as toks from n)
+        -- Free text: not a hex digest (a dbt surrogate key), whose digits form runs by chance
+        -- (one md5 key in a demo year held a six-digit canary); a digest is still matched whole.
+        ft as (select * from n where not regexp_full_match(v, '{HEX_DIGEST}')),
+        ntoks as (select rid, string_split({_tokens_sql("v")}, ' ') as toks from ft)
         select count(*) from ({union})
         """
     ).fetchone()

@@ -126,15 +126,21 @@ def test_planted_leaks_are_found_with_table_column_and_count(settings, method, m
         monkeypatch.setattr(leak_gate, "CONTAINS_MAX_PAIRS", 0)
     wh = duckdb.connect(str(settings.warehouse_path))
     wh.execute("create schema marts")
-    wh.execute("create table marts.leaky (id varchar, contact varchar, comment varchar, n integer)")
+    wh.execute(
+        "create table marts.leaky "
+        "(id varchar, contact varchar, comment varchar, n integer, row_key varchar)"
+    )
+    # row_key: md5-shaped surrogate keys whose digits happen to spell the phone number; a digest
+    # is not text, so only the comment column's copy of the number counts.
+    key = "ab5552017788cdef" + "0" * 16
     wh.executemany(
-        "insert into marts.leaky values (?, ?, ?, ?)",
+        "insert into marts.leaky values (?, ?, ?, ?, ?)",
         [
-            [MRN, "(555) 201 7788", "Seen by TESTPERSON^ZYXWA in clinic today, stable.", 1],
-            ["OK000001", "none on file", "Call back at +1 (555) 201-7788 after the scan.", 2],
-            ["OK000002", "none", "Routine follow-up visit, nothing new in Quuxboroughville.", 3],
-            ["OK000004", "none", "Moved to Quuxborough last spring, doing fine overall.", 5],
-            ["OK000003", "none", "Patient zyxwa testperson asked about MRN00001234.", 4],
+            [MRN, "(555) 201 7788", "Seen by TESTPERSON^ZYXWA in clinic today, stable.", 1, key],
+            ["OK000001", "none on file", "Call back at +1 (555) 201-7788 after the scan.", 2, key],
+            ["OK000002", "none", "Routine visit, nothing new in Quuxboroughville.", 3, key],
+            ["OK000004", "none", "Moved to Quuxborough last spring, doing fine overall.", 5, key],
+            ["OK000003", "none", "Patient zyxwa testperson asked about MRN00001234.", 4, key],
         ],
     )
     wh.close()
