@@ -33,6 +33,24 @@ def _is_title_word(word: str) -> bool:
     return word.isalpha() and word[0].isupper() and word[1:].islower()
 
 
+def could_be_given_name(word: str) -> bool:
+    """Tell whether ``word`` may be a given name: a census first name, or no English word at all.
+
+    Stop words and clinical vocabulary never are. The name rules that look at a word's shape
+    (surname endings, human verbs) share this test, so they agree on what a given name is.
+
+    Args:
+        word: One word, any case.
+
+    Returns:
+        True when the word may be a given name.
+    """
+    lower = word.lower()
+    if lower in STOP_WORDS or is_clinical_phrase(word):
+        return False
+    return lower in first_names() or not is_english_word(word)
+
+
 class CensusNameRecognizer(EntityRecognizer):
     """Recognize a proper noun that is a census first name, with the proper nouns after it.
 

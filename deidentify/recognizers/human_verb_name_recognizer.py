@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
-from spacy.lang.en.stop_words import STOP_WORDS
 
-from deidentify.recognizers.census_name_recognizer import first_names
-from deidentify.recognizers.clinical_terms import is_clinical_phrase
-from deidentify.recognizers.english_words import is_english_word
+from deidentify.recognizers.census_name_recognizer import could_be_given_name
 
 # A capitalised word in any alphabet, hyphenated parts in either case ("Saarinen-aho").
 _WORD = r"\p{Lu}\p{Ll}+(?:-\p{L}\p{Ll}+)*"
@@ -77,10 +74,7 @@ class HumanVerbNameRecognizer(PatternRecognizer):
 
     @classmethod
     def _is_name_word(cls, word: str) -> bool:
-        lower = word.lower()
-        if lower in cls.NOT_NAMES or lower in STOP_WORDS or is_clinical_phrase(word):
-            return False
-        return lower in first_names() or not is_english_word(word)
+        return word.lower() not in cls.NOT_NAMES and could_be_given_name(word)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Reject a match unless every word passes the name test.

@@ -7,7 +7,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from deidentify.recognizers.census_name_recognizer import first_names
+from deidentify.recognizers.census_name_recognizer import could_be_given_name
 from deidentify.recognizers.clinical_terms import is_clinical_phrase
 from deidentify.recognizers.english_words import is_english_word
 from deidentify.recognizers.us_address_terms import STATE_NAMES
@@ -85,13 +85,6 @@ class SurnameShapeRecognizer(PatternRecognizer):
         )
 
     @classmethod
-    def _is_given_name(cls, word: str) -> bool:
-        lower = word.lower()
-        if lower in STOP_WORDS or is_clinical_phrase(word):
-            return False
-        return lower in first_names() or not is_english_word(word)
-
-    @classmethod
     def _is_surname(cls, word: str) -> bool:
         return not (word.lower() in cls.STATES or is_english_word(word) or is_clinical_phrase(word))
 
@@ -107,7 +100,7 @@ class SurnameShapeRecognizer(PatternRecognizer):
         """
         words = pattern_text.split()
         given, surname = words[:-1], words[-1]
-        if given and not self._is_given_name(given[0]):
+        if given and not could_be_given_name(given[0]):
             return True
         if len(words) > 2:
             # "Anna van Dijk": the surname may be any word that is no common or clinical one.
