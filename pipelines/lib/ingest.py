@@ -56,41 +56,8 @@ FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 # `<FACILITY>_<YYYY-MM-DD>...`: the facility (or FHIR source) the file was named for.
 FILE_FACILITY = re.compile(r"^(.+?)_\d{4}-\d{2}-\d{2}")
 
-LEDGER_DDL = """
-create table if not exists phi.raw._ledger (
-    file_path varchar primary key,
-    feed varchar,
-    facility_id varchar,
-    sha256 varchar,
-    size_bytes bigint,
-    received_at timestamp,
-    extract_date date,
-    source_rows bigint,
-    loaded_rows bigint,
-    quarantined_rows bigint,
-    duplicate_rows bigint,
-    child_rows_loaded bigint,
-    child_rows_quarantined bigint,
-    schema_drift varchar,
-    status varchar
-)
-"""
-
-QUARANTINE_DDL = """
-create table if not exists phi.raw._quarantine (
-    file_path varchar,
-    feed varchar,
-    table_name varchar,
-    source_line bigint,
-    reason varchar,
-    raw_record varchar,
-    quarantined_at timestamp
-)
-"""
-
-
-# The ledger and quarantine rows a batch writes, as Arrow columns in table order: one insert per
-# batch (executemany ran a statement per row, seconds per year of files).
+# The ledger and quarantine tables, defined once: the Arrow schema gives their DDL and carries a
+# batch's rows in one insert (executemany ran a statement per row, seconds per year of files).
 LEDGER_SCHEMA = pa.schema(
     [
         ("file_path", pa.string()),
@@ -121,6 +88,26 @@ QUARANTINE_SCHEMA = pa.schema(
         ("quarantined_at", pa.timestamp("us")),
     ]
 )
+
+_SQL_TYPES = {
+    pa.string(): "varchar",
+    pa.int64(): "bigint",
+    pa.timestamp("us"): "timestamp",
+    pa.date32(): "date",
+}
+
+
+def _create_table(name: str, schema: pa.Schema, primary_key: str | None = None) -> str:
+    """`create table if not exists` with the Arrow schema's columns: one definition for both."""
+    columns = [
+        f"{f.name} {_SQL_TYPES[f.type]}{' primary key' if f.name == primary_key else ''}"
+        for f in schema
+    ]
+    return f"create table if not exists {name} ({', '.join(columns)})"
+
+
+LEDGER_DDL = _create_table("phi.raw._ledger", LEDGER_SCHEMA, primary_key="file_path")
+QUARANTINE_DDL = _create_table("phi.raw._quarantine", QUARANTINE_SCHEMA)
 
 
 def _insert_rows(
