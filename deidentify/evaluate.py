@@ -27,9 +27,14 @@ a country is not one, so a gold location that is only a country name ("France", 
 Republic") is neutral (:func:`phi_tag`), while a street address or a town that contains a
 country stays PHI and must be found. US state names stay PHI in the scoring although Safe
 Harbor keeps them: "New York" or "Washington" alone is as often the city, and a label cannot
-tell which (so this errs towards counting misses). Dates (C) keep their year under Safe
-Harbor, but a year can date a birth that makes the age 90 or more, which a label does not
-say: year-only date labels also stay PHI.
+tell which (so this errs towards counting misses). Dates (C) are PHI "except year", and a
+year is PHI only where it is "indicative of" an age over 89. A year-only date label is
+therefore not counted when the year is later than this year minus 90 (it cannot be the birth
+year of someone aged 90 or more); an earlier year stays PHI, as a label cannot say whether it
+is a birth year. The engine follows the same rule (``ClinicalDateRecognizer`` leaves years
+alone, ``AgeOver89Recognizer`` takes such birth years after a birth cue). The report also
+gives the overall figures with every year-only label counted as PHI, for comparison with
+evaluators that count them.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -60,6 +66,9 @@ logger = logging.getLogger(__name__)
 
 REALDATA = Path("/work/shared/realdata")
 NEUTRAL = "NEUTRAL"
+# A year-only date label that cannot indicate an age over 89: not PHI, so neutral in the
+# scores, and counted as PHI only in the "years as PHI" comparison figures.
+YEAR = "YEAR"
 TAGS = ("PERSON", "ADDRESS", "DATE", "MRN", "ID", "PHONE", "EMAIL", "SSN", "ZIP", "AGE_90_PLUS")
 
 # Corpus label -> our tag (NEUTRAL: not PHI for us, ignored on both sides).
@@ -141,6 +150,9 @@ def country_names() -> frozenset[str]:
     return frozenset(_normalise_place(name) for name in found)
 
 
+_YEAR_ONLY = re.compile(r"[12]\d{3}")
+
+
 def _normalise_place(value: str) -> str:
     """Fold case, accents, "&"/"and", "St."/"Saint", punctuation and a leading "the"."""
     value = unicodedata.normalize("NFKD", value)
@@ -152,21 +164,26 @@ def _normalise_place(value: str) -> str:
 
 
 def phi_tag(tag: str, value: str) -> str:
-    """Our tag for a gold span, or NEUTRAL when its value is not PHI under Safe Harbor.
+    """Our tag for a gold span, or NEUTRAL/YEAR when its value is not PHI under Safe Harbor.
 
     A location that is only a country name is no geographic subdivision smaller than a
     state (45 CFR 164.514(b)(2)(i)(B)); anything more ("Berlin, Germany", a street
-    address ending with the country) keeps the tag.
+    address ending with the country) keeps the tag. A date that is only a year later than
+    this year minus 90 is YEAR (164.514(b)(2)(i)(C) keeps the year unless it indicates an
+    age over 89); an earlier year, or a year with anything more, keeps the tag.
 
     Args:
         tag: The tag the corpus label maps to.
         value: The labelled text.
 
     Returns:
-        ``tag``, or NEUTRAL.
+        ``tag``, NEUTRAL or YEAR.
     """
     if tag == "ADDRESS" and _normalise_place(value) in country_names():
         return NEUTRAL
+    if tag == "DATE" and _YEAR_ONLY.fullmatch(value.strip()):
+        if int(value.strip()) > date.today().year - 90:
+            return YEAR
     return tag
 
 
@@ -482,21 +499,32 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def score(examples: Sequence[Example], predictions: Sequence[Sequence[Span]]) -> dict:
+def score(
+    examples: Sequence[Example],
+    predictions: Sequence[Sequence[Span]],
+    *,
+    years_as_phi: bool = False,
+) -> dict:
     """Compute span and character recall/precision per tag and overall.
 
     Args:
         examples: The labelled texts.
         predictions: The spans found in each text (same order).
+        years_as_phi: Count YEAR labels as DATE (the comparison figures) instead of neutral.
 
     Returns:
         ``{"overall": {...}, "by_tag": {tag: {...}}}`` with counts and ratios; ratios are
         ``None`` when their denominator is zero.
     """
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    neutral_tags = {NEUTRAL} if years_as_phi else {NEUTRAL, YEAR}
     for example, spans in zip(examples, predictions, strict=True):
-        gold = [g for g in example.spans if g.tag != NEUTRAL]
-        neutral = [g for g in example.spans if g.tag == NEUTRAL]
+        gold = [
+            GoldSpan(g.start, g.end, "DATE") if g.tag == YEAR else g
+            for g in example.spans
+            if g.tag not in neutral_tags
+        ]
+        neutral = [g for g in example.spans if g.tag in neutral_tags]
         covered = set()
         for span in spans:
             covered.update(range(span.start, span.end))
@@ -606,10 +634,15 @@ def evaluate_corpus(
         throughput: Also time the run against bare spaCy.
 
     Returns:
-        ``{"corpus", "texts", "overall", "by_tag", "throughput"}``.
+        ``{"corpus", "texts", "overall", "by_tag", "throughput"}``, plus ``year_labels`` and
+        ``overall_years_as_phi`` when the corpus has YEAR labels.
     """
     predictions = analyze_batch([e.text for e in examples], batch_size=batch_size)
     result = {"corpus": name, "texts": len(examples), **score(examples, predictions)}
+    years = sum(g.tag == YEAR for e in examples for g in e.spans)
+    if years:
+        result["year_labels"] = years
+        result["overall_years_as_phi"] = score(examples, predictions, years_as_phi=True)["overall"]
     if throughput:
         result["throughput"] = measure_throughput([e.text for e in examples], batch_size=batch_size)
     return result
@@ -643,6 +676,14 @@ def to_markdown(results: Sequence[dict]) -> str:
                 f"| {tag} | {m['gold_spans']} | {_fmt(m['span_recall'])} "
                 f"| {_fmt(m['char_recall'])} | {m['pred_spans']} | {_fmt(m['span_precision'])} "
                 f"| {_fmt(m['char_precision'])} |"
+            )
+        if "year_labels" in result:
+            m = result["overall_years_as_phi"]
+            lines.append("")
+            lines.append(
+                f"Not counted: {result['year_labels']} year-only date labels (Safe Harbor keeps "
+                f"the year). Counting them as PHI: span recall {_fmt(m['span_recall'])}, "
+                f"char precision {_fmt(m['char_precision'])}."
             )
         if "throughput" in result:
             t = result["throughput"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from deidentify import evaluate as ev
-from deidentify.evaluate import NEUTRAL, Example, GoldSpan
+from deidentify.evaluate import NEUTRAL, YEAR, Example, GoldSpan
 from deidentify.text import Span
 
 # Four invented texts; the expected figures below are computed by hand.
@@ -218,6 +219,62 @@ def test_country_alone_is_not_a_missed_address(tmp_path):
     # One scored prediction (Spain's is skipped), its 25 characters all gold.
     assert address["pred_spans"] == 1
     assert address["char_precision"] == 1.0
+
+
+THIS_YEAR = date.today().year
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        # a year in which nobody now alive and 90 or older was born: not PHI
+        (str(THIS_YEAR - 89), YEAR),
+        (str(THIS_YEAR), YEAR),
+        (f" {THIS_YEAR - 40} ", YEAR),  # labels with stray spaces
+        # a year that may be the birth year of someone 90 or older: PHI
+        (str(THIS_YEAR - 90), "DATE"),
+        (str(THIS_YEAR - 120), "DATE"),
+        # anything more than a year is a date element: PHI
+        (f"May {THIS_YEAR - 40}", "DATE"),
+        (f"{THIS_YEAR - 40}-05-01", "DATE"),
+        ("12345", "DATE"),
+        ("friday", "DATE"),
+    ],
+)
+def test_phi_tag_year_rule(value, expected):
+    assert ev.phi_tag("DATE", value) == expected
+    assert ev.phi_tag("PERSON", value) == "PERSON"  # only date labels are affected
+
+
+def test_year_labels_are_neutral_and_reported_both_ways():
+    """Figures by hand: one year label (missed), one full date (found), one name (found)."""
+    year = str(THIS_YEAR - 30)
+    text = f"Founded in {year}; seen 03/04 by Ann."
+    start = text.index(year)
+    examples = [
+        Example(
+            text,
+            [
+                GoldSpan(start, start + 4, ev.phi_tag("DATE", year)),
+                GoldSpan(text.index("03/04"), text.index("03/04") + 5, "DATE"),
+                GoldSpan(text.index("Ann"), text.index("Ann") + 3, "PERSON"),
+            ],
+        )
+    ]
+    found = [
+        Span(text.index("03/04"), text.index("03/04") + 5, "DATE", 0.85),
+        Span(text.index("Ann"), text.index("Ann") + 3, "PERSON", 0.85),
+    ]
+    assert examples[0].spans[0].tag == YEAR
+    assert ev.score(examples, [found])["overall"]["span_recall"] == 1.0  # 2 of 2
+    strict = ev.score(examples, [found], years_as_phi=True)
+    assert strict["overall"]["gold_spans"] == 3
+    assert strict["overall"]["span_recall"] == round(2 / 3, 4)
+    assert strict["by_tag"]["DATE"]["span_recall"] == 0.5
+    # a redacted year is neither a hit nor a false positive when it is neutral
+    redacted = [*found, Span(start, start + 4, "DATE", 0.85)]
+    assert ev.score(examples, [redacted])["overall"]["pred_spans"] == 2
+    assert ev.score(examples, [redacted], years_as_phi=True)["overall"]["span_recall"] == 1.0
 
 
 def test_synthetic_examples_are_consistent():

@@ -1,8 +1,12 @@
+from datetime import date
+
 import pytest
 
 from deidentify.recognizers import AgeOver89Recognizer
 
 RECOGNIZER = AgeOver89Recognizer()
+# The earliest birth year that cannot make anyone 90 or older this year.
+OLDEST_UNDER_90 = date.today().year - 89
 
 
 @pytest.mark.parametrize(
@@ -20,6 +24,14 @@ RECOGNIZER = AgeOver89Recognizer()
         ("Temp 98 F, SpO2 96%", []),
         ("weight 95 kg", []),
         ("aged 95 kg bag", []),
+        # birth years: 90 years back or more is PHI, later years are kept (Safe Harbor)
+        (f"born in {OLDEST_UNDER_90 - 1}, lives alone", [str(OLDEST_UNDER_90 - 1)]),
+        (f"YOB: {OLDEST_UNDER_90 - 10}", [str(OLDEST_UNDER_90 - 10)]),
+        (f"date of birth {OLDEST_UNDER_90 - 5}", [str(OLDEST_UNDER_90 - 5)]),
+        (f"born {OLDEST_UNDER_90}", []),
+        (f"born in {OLDEST_UNDER_90 + 30}", []),
+        (f"in {OLDEST_UNDER_90 - 20} she moved", []),  # no birth cue: a year alone
+        (f"DOB {OLDEST_UNDER_90 - 3}-04-05", []),  # a full date: ClinicalDateRecognizer's
     ],
 )
 def test_age_over_89_recognizer(found, text, expected):
