@@ -30,6 +30,7 @@ from presidio_analyzer import (
 from deidentify.recognizers import CUSTOM_RECOGNIZERS
 from deidentify.recognizers.clinical_terms import DRUGS, VITALS_RE, is_clinical_phrase
 from deidentify.recognizers.us_address_terms import STATE_CODES, STATE_NAMES
+from deidentify.recognizers.weekday_recognizer import CUED_LOWER_WEEKDAY
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,9 @@ _DATE_CONTENT_RE = re.compile(
     # A weekday dates an encounter next to the note's date (see WeekdayRecognizer).
     r"|(?-i:\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)",
 )
+# WeekdayRecognizer's lower-case rule ("on friday"): Presidio keeps one of two identical
+# findings, so NER's "friday" must pass where the rule's would.
+_CUED_LOWER_WEEKDAY_RE = re.compile(CUED_LOWER_WEEKDAY)
 # An eponym followed by one of these is a disease or a sign, not a person ("Parkinson disease").
 _EPONYM_TAIL_RE = re.compile(
     r"^\s*(?:'s|’s)?\s*(?:disease|syndrome|sign|score|scale|palsy|catheter|tube|lymphoma|"
@@ -254,7 +258,10 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
     if result.entity_type == "DATE_TIME":
         if VITALS_RE.match(span) and span.count("/") == 1:
             return True
-        return from_ner and not _DATE_CONTENT_RE.search(span)
+        if from_ner and not _DATE_CONTENT_RE.search(span):
+            cued = _CUED_LOWER_WEEKDAY_RE.search(text, max(0, result.start - 8), result.end)
+            return not (cued and cued.start() == result.start)
+        return False
     if result.entity_type in ("PERSON", "LOCATION") and from_ner:
         # A lower-case NER name is noise ("pt", "81yo", an e-mail) in a text that uses
         # capitals, but a writer who never does ("my name is marisol", "follow up with

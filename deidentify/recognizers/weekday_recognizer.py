@@ -7,6 +7,10 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# A lower-case weekday counts only after a word that makes it a day; "on" stays out of the span.
+CUED_LOWER_WEEKDAY = (
+    r"(?-i:\b(?:on[ \t]+\K|(?:last|next|this|past|coming)[ \t]+)" + _WEEKDAY.lower() + r"\b(?!s))"
+)
 
 
 class WeekdayRecognizer(PatternRecognizer):
@@ -16,7 +20,8 @@ class WeekdayRecognizer(PatternRecognizer):
     own date, "seen last Friday" or "fell on Tuesday" gives the exact day of an encounter.
     Vaguer relative phrases ("last week", "2 days ago") are not dates and stay. Names are
     case-sensitive, so "sunday" in a lower-case product or the plural in "Mondays" (a
-    schedule, not a date) do not match.
+    schedule, not a date) do not match, except after a word that makes it a day ("on friday",
+    "last monday"), as people write in texts typed without capitals.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -25,6 +30,11 @@ class WeekdayRecognizer(PatternRecognizer):
             r"(?-i:\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast|[Cc]oming)[ \t]+)?"
             + _WEEKDAY
             + r"\b(?!s))",
+            0.6,
+        ),
+        Pattern(
+            "Lower-case weekday after a day cue (medium)",
+            CUED_LOWER_WEEKDAY,
             0.6,
         ),
     ]

@@ -34,6 +34,9 @@ def _ner(text: str, value: str, entity: str = "PERSON") -> RecognizerResult:
         ("chest pain since last night", "chest pain", "PERSON", True),
         # capitalised names are unaffected
         ("Seen by Rosalind Achterberg today.", "Rosalind Achterberg", "PERSON", False),
+        # a lower-case weekday from NER is a date only after a day cue (WeekdayRecognizer)
+        ("fell on friday at home", "friday", "DATE_TIME", False),
+        ("no sunday dosing", "sunday", "DATE_TIME", True),
     ],
 )
 def test_is_false_positive_lower_case_ner(text, value, entity, dropped):

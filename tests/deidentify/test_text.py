@@ -71,6 +71,7 @@ CASES = [
     ),
     # A weekday dates the encounter; vaguer relative phrases stay.
     ("Fell last Friday, seen 2 days ago.", "Fell <DATE>, seen 2 days ago."),
+    ("fell on friday, no sunday dosing.", "fell on <DATE>, no sunday dosing."),
     ("Chest pain", "Chest pain"),
     # A medication order is no facility; a title alone is no person; an uncued census name is.
     ("Recheck CHF, on Lasix 40 mg, seen today.", "Recheck CHF, on Lasix 40 mg, seen today."),

@@ -15,6 +15,11 @@ RECOGNIZER = WeekdayRecognizer()
         ("dialysis Mondays and Thursdays", []),
         ("seen last week, 2 days ago", []),
         ("no sunday dosing", []),
+        # lower case after a day cue (texts typed without capitals)
+        ("she called on friday morning", ["friday"]),
+        ("back since last monday", ["last monday"]),
+        ("no sunday dosing on saturdays", []),
+        ("on sundayx", []),
     ],
 )
 def test_weekday_recognizer(found, text, expected):
