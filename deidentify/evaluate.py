@@ -9,7 +9,10 @@ Corpora, each reported separately (the public ones are held-out checks, never tu
 * ``synthetic``: our generator's ground truth (``<data>/ground_truth/phi_spans.ndjson``, given
   with ``--ground-truth``) or, when it is absent, a seeded template set built here;
 * ``asq-phi``: 1,051 synthetic clinical queries (labels are values, located with ``str.find``);
-* ``presidio-synth-pii``: 1,500 general-domain sentences with character offsets.
+* ``presidio-synth-pii``: 1,500 general-domain sentences with character offsets;
+* ``synthea-vocabulary (no PHI)``: the distinct clinical descriptions of the Synthea CSV
+  exports in realdata (disorders, drugs, lab tests, procedures), which hold no PHI, so every
+  redaction there is a false positive: a precision check on clinical words.
 
 Recall counts a gold span as found when any redaction overlaps it, whatever the tag (what
 matters for de-identification is that the characters are gone); character recall counts the
@@ -273,6 +276,49 @@ def load_presidio_synth(path: Path, limit: int | None = None) -> list[Example]:
         )
         for r in records
     ]
+
+
+# Description columns of Synthea's CSV export: clinical vocabulary (SNOMED CT, LOINC, RxNorm,
+# CVX display names) with no PHI in it, so every redaction there is a false positive.
+SYNTHEA_VOCABULARY_COLUMNS = {
+    "allergies.csv": ("DESCRIPTION",),
+    "careplans.csv": ("DESCRIPTION", "REASONDESCRIPTION"),
+    "conditions.csv": ("DESCRIPTION",),
+    "devices.csv": ("DESCRIPTION",),
+    "encounters.csv": ("DESCRIPTION", "REASONDESCRIPTION"),
+    "imaging_studies.csv": ("BODYSITE_DESCRIPTION", "PROCEDURE_DESCRIPTION"),
+    "immunizations.csv": ("DESCRIPTION",),
+    "medications.csv": ("DESCRIPTION", "REASONDESCRIPTION"),
+    "observations.csv": ("DESCRIPTION",),
+    "procedures.csv": ("DESCRIPTION", "REASONDESCRIPTION"),
+    "supplies.csv": ("DESCRIPTION",),
+}
+
+
+def load_clinical_vocabulary(folders: Iterable[Path], limit: int | None = None) -> list[Example]:
+    """Read the distinct clinical descriptions of Synthea CSV exports, as texts without PHI.
+
+    They check precision on the words clinical text is made of (disorders, drugs, lab tests,
+    procedures, many named after people: "Alzheimer's disease"), which the labelled corpora
+    hold few of: any redaction here is a false positive.
+
+    Args:
+        folders: Folders of Synthea CSV files (missing files are skipped).
+        limit: Keep only the first N texts (sorted).
+
+    Returns:
+        One unlabelled example per distinct description.
+    """
+    texts: set[str] = set()
+    for folder in folders:
+        for name, columns in SYNTHEA_VOCABULARY_COLUMNS.items():
+            path = folder / name
+            if not path.exists():
+                continue
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    texts.update(v.strip() for c in columns if (v := row.get(c) or "").strip())
+    return [Example(text) for text in sorted(texts)[:limit]]
 
 
 def load_ground_truth(path: Path, limit: int | None = None) -> list[Example]:
@@ -729,12 +775,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if synth.exists():
         corpora.append(("presidio-synth-pii", load_presidio_synth(synth, args.limit)))
 
+    synthea = [
+        args.realdata / "synthea-csv-dbt-synthea",
+        args.realdata / "synthea-2024-run" / "csv",
+    ]
+    vocabulary = load_clinical_vocabulary(synthea, args.limit)
+
     results = [
         evaluate_corpus(
             name, examples, batch_size=args.batch_size, throughput=not args.no_throughput
         )
         for name, examples in corpora
     ]
+    if vocabulary:
+        # Short texts, no labels: precision only (a throughput ratio would be noise).
+        results.append(
+            evaluate_corpus(
+                "synthea-vocabulary (no PHI)",
+                vocabulary,
+                batch_size=args.batch_size,
+                throughput=False,
+            )
+        )
     sys.stdout.write(to_markdown(results) + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -331,3 +331,31 @@ def test_realdata_loaders(realdata):
     examples = ev.load_presidio_synth(synth, limit=100)
     assert len(examples) == 100
     assert all(e.text[g.start : g.end] for e in examples for g in e.spans)
+
+
+def test_clinical_vocabulary_is_unlabelled_and_every_finding_is_false(tmp_path):
+    """Distinct descriptions from the Synthea CSV columns; figures by hand."""
+    (tmp_path / "conditions.csv").write_text(
+        "START,DESCRIPTION\n2020-01-01,Parkinson's disease (disorder)\n"
+        "2021-01-01,Parkinson's disease (disorder)\n2021-02-01,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "medications.csv").write_text(
+        "DESCRIPTION,REASONDESCRIPTION\nLisinopril 10 MG Oral Tablet,Essential hypertension\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "patients.csv").write_text("FIRST,LAST\nNever,Read\n", encoding="utf-8")
+    examples = ev.load_clinical_vocabulary([tmp_path, tmp_path / "missing"])
+    assert [e.text for e in examples] == [
+        "Essential hypertension",
+        "Lisinopril 10 MG Oral Tablet",
+        "Parkinson's disease (disorder)",
+    ]
+    assert all(e.spans == [] for e in examples)
+    # One redaction (an eponym taken for a person): one false positive, no recall to speak of.
+    predictions = [[], [], [Span(0, 9, "PERSON", 0.85)]]
+    overall = ev.score(examples, predictions)["overall"]
+    assert overall["gold_spans"] == 0
+    assert overall["span_recall"] is None
+    assert overall["pred_spans"] == 1
+    assert overall["span_precision"] == 0.0
