@@ -11,6 +11,7 @@ from deidentify.recognizers.foreign_name_pair_recognizer import ForeignNamePairR
 from deidentify.recognizers.human_verb_name_recognizer import HumanVerbNameRecognizer
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
+from deidentify.recognizers.intl_street_recognizer import IntlStreetRecognizer
 from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
@@ -34,6 +35,7 @@ CUSTOM_RECOGNIZERS = (
     HumanVerbNameRecognizer,
     IntlPhoneRecognizer,
     IntlPostalCodeRecognizer,
+    IntlStreetRecognizer,
     MiddleInitialNameRecognizer,
     PostalAddressRecognizer,
     SurnameShapeRecognizer,
@@ -59,6 +61,7 @@ __all__ = [
     "HumanVerbNameRecognizer",
     "IntlPhoneRecognizer",
     "IntlPostalCodeRecognizer",
+    "IntlStreetRecognizer",
     "MiddleInitialNameRecognizer",
     "PostalAddressRecognizer",
     "SurnameShapeRecognizer",
