@@ -13,6 +13,7 @@ from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
 from deidentify.recognizers.intl_street_recognizer import IntlStreetRecognizer
 from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
+from deidentify.recognizers.place_cue_recognizer import PlaceCueRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
@@ -37,6 +38,7 @@ CUSTOM_RECOGNIZERS = (
     IntlPostalCodeRecognizer,
     IntlStreetRecognizer,
     MiddleInitialNameRecognizer,
+    PlaceCueRecognizer,
     PostalAddressRecognizer,
     SurnameShapeRecognizer,
     TitledPersonRecognizer,
@@ -63,6 +65,7 @@ __all__ = [
     "IntlPostalCodeRecognizer",
     "IntlStreetRecognizer",
     "MiddleInitialNameRecognizer",
+    "PlaceCueRecognizer",
     "PostalAddressRecognizer",
     "SurnameShapeRecognizer",
     "TitledPersonRecognizer",
