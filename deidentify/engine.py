@@ -100,6 +100,7 @@ _MIN_DIGITS: dict[str, int] = {
     "UsPhoneFaxRecognizer": 7,
     "IntlPhoneRecognizer": 7,
     "IntlPostalCodeRecognizer": 1,
+    "IntlStreetRecognizer": 1,
     "PostalAddressRecognizer": 2,
     "UsSsnRecognizer": 9,
     "UsSsnCueRecognizer": 9,

@@ -11,8 +11,10 @@ from deidentify.recognizers.foreign_name_pair_recognizer import ForeignNamePairR
 from deidentify.recognizers.human_verb_name_recognizer import HumanVerbNameRecognizer
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
+from deidentify.recognizers.intl_street_recognizer import IntlStreetRecognizer
 from deidentify.recognizers.long_card_number_recognizer import LongCardNumberRecognizer
 from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
+from deidentify.recognizers.place_cue_recognizer import PlaceCueRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
@@ -35,8 +37,10 @@ CUSTOM_RECOGNIZERS = (
     HumanVerbNameRecognizer,
     IntlPhoneRecognizer,
     IntlPostalCodeRecognizer,
+    IntlStreetRecognizer,
     LongCardNumberRecognizer,
     MiddleInitialNameRecognizer,
+    PlaceCueRecognizer,
     PostalAddressRecognizer,
     SurnameShapeRecognizer,
     TitledPersonRecognizer,
@@ -61,8 +65,10 @@ __all__ = [
     "HumanVerbNameRecognizer",
     "IntlPhoneRecognizer",
     "IntlPostalCodeRecognizer",
+    "IntlStreetRecognizer",
     "LongCardNumberRecognizer",
     "MiddleInitialNameRecognizer",
+    "PlaceCueRecognizer",
     "PostalAddressRecognizer",
     "SurnameShapeRecognizer",
     "TitledPersonRecognizer",

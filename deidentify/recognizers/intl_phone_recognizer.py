@@ -15,7 +15,10 @@ _EXT = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?"
 _CUE_BEFORE = (
     r"(?:phone|telephone|tel|mobile|cell|cellphone|fax|facsimile|desk|landline|whatsapp|"
     r"(?:call|reach|text|ring|contact)(?:[ \t]+(?:me|us|him|her|them))?[ \t]+(?:on|at)|"
-    r"answering[ \t]+at|messages[ \t]+to|number)"
+    r"answering[ \t]+at|messages[ \t]+to|number|"
+    # "my registered 0491 55 20 17": a customer's number on file, with the noun left out
+    # (banks and shops say "your registered mobile"); the 7-15 digit test still applies.
+    r"registered)"
 )
 # ... or label it right after ("416 55 017 office", "(37) 788-063-Fax").
 _CUE_AFTER = r"(?:office|fax|mobile|cell|home|work|desk|direct)\b"

@@ -25,7 +25,8 @@ _QUOTE = r"[ \t]*(?:[>|│?][ \t]*){0,3}"
 # A line of an address block: optional quote marks, then up to 60 characters.
 _LINE = _QUOTE + r"[^\n]{0,60}"
 # The last line of a block: a region or country and a postal code ("Sweden 41236").
-_LAST = _QUOTE + r"(?:[^\W\d_][^\n\d]{0,40}[ \t,]+)?\d{3,6}(?:[ -]\d{2,4})?[ \t]*$"
+# Polish codes are "NN-NNN" (UPU: Poland), the others 3-6 digits, some split ("123 45").
+_LAST = _QUOTE + r"(?:[^\W\d_][^\n\d]{0,40}[ \t,]+)?(?:\d{2}-\d{3}|\d{3,6}(?:[ -]\d{2,4})?)[ \t]*$"
 # Cues that introduce a residence in running text.
 _CUE = (
     r"(?:address(?:[ \t]+is)?[ \t]*:?|(?:lives|living|live|resides|residing|reside|staying|"
@@ -34,8 +35,10 @@ _CUE = (
 )
 # Two-letter clinical abbreviations that are also address words ("US", "NO" for Norway...).
 _CLINICAL = (CLINICAL_WORDS | DRUGS | EPONYMS) - {"us", "or", "ms", "no"}
+_NOT_NAMES = _CLINICAL - EPONYMS
 _UNIT_RE = re.compile(r"\b(?:Apt|Apartment|Suite|Ste|Unit|Flat|Box)\b", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
+_DIGIT_LINE_RE = re.compile(r"(?m)^[^\n\d]*\d")
 # The content of one line of a block, without indentation or e-mail quote marks.
 _LINE_CONTENT_RE = re.compile(r"[^\s>|│?](?:[^\n]*[^\s])?")
 
@@ -64,7 +67,8 @@ class PostalAddressRecognizer(PatternRecognizer):
             + r"\n)?){0,3}"
             + _QUOTE
             + r"(?:\b(?:Apt|Apartment|Suite|Unit)\.?[ \t]+\d{1,5}[ \t]+)?(?<![\w.,/:-])"
-            r"\d{1,6}[A-Za-z]?[ \t]+[^\W\d_][^\n]{1,60}\n"
+            # A building or unit number may precede the house number ("7 12 Elm Road").
+            r"(?:\d{1,6}[ \t]+)?\d{1,6}[A-Za-z]?[ \t]+[^\W\d_][^\n]{1,60}\n"
             r"(?:" + _LINE + r"\n){0,4}" + _LAST,
             0.75,
         ),
@@ -132,8 +136,12 @@ class PostalAddressRecognizer(PatternRecognizer):
             True when a word is clinical vocabulary or a drug, or when a block has neither a
             unit nor three lines.
         """
-        words = {w.lower() for w in _TOKEN_RE.findall(pattern_text)}
-        if words & _CLINICAL:
+        # Addressee lines are a person or a company: an eponym there is a surname ("Johnson
+        # Ltd"), so eponyms count only from the street line (the first with a digit) on.
+        street = _DIGIT_LINE_RE.search(pattern_text)
+        addressee = pattern_text[: street.start()] if street else ""
+        words = {w.lower() for w in _TOKEN_RE.findall(pattern_text[len(addressee) :])}
+        if words & _CLINICAL or {w.lower() for w in _TOKEN_RE.findall(addressee)} & _NOT_NAMES:
             return True
         lines = [line for line in pattern_text.splitlines() if line.strip(" \t>")]
         return 1 < len(lines) < 3 and not _UNIT_RE.search(pattern_text)

@@ -17,6 +17,8 @@ RECOGNIZER = IntlPhoneRecognizer()
         ("please call me on 8765 4321", ["8765 4321"]),
         ("(08) 5550 1234 office", ["(08) 5550 1234"]),
         ("0201 555 0123-Fax", ["0201 555 0123"]),
+        ("no text came to my registered 0417 66 20 93 yet", ["0417 66 20 93"]),
+        ("sent to his registered 0733-4419027.", ["0733-4419027"]),
         # negatives: lab values, doses, dates, scores, filler runs, +/- findings
         ("2+ pitting edema, +1 reflexes", []),
         ("WBC 12.5 Hgb 9.8 plt 250 000", []),
@@ -25,6 +27,8 @@ RECOGNIZER = IntlPhoneRecognizer()
         ("cell count 1200 2300", []),
         ("call back in 2 weeks", []),
         ("number of episodes 3", []),
+        ("registered 1200 mL output overnight", []),
+        ("registered nurse 2 on the unit", []),
     ],
 )
 def test_intl_phone_recognizer(found, text, expected):
