@@ -65,8 +65,11 @@ lint: setup  ## ruff and SQLFluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# The dbt templater compiles every model, so it needs a warehouse with the sources: the test fixture.
+	@# It is encrypted like the real one; its key (tests.dbt.fixtures.FIXTURE_KEY) goes to dbt in OPS_WAREHOUSE_KEY.
 	tmp=$$(mktemp -d) && $(BIN)/python -m tests.dbt.fixtures $$tmp/lint.duckdb >/dev/null && \
-		cd dbt_project && OPS_WAREHOUSE_PATH=$$tmp/lint.duckdb ../$(BIN)/sqlfluff lint . --processes 2
+		key=$$($(BIN)/python -c "from tests.dbt.fixtures import FIXTURE_KEY; print(FIXTURE_KEY)") && \
+		cd dbt_project && OPS_WAREHOUSE_PATH=$$tmp/lint.duckdb OPS_WAREHOUSE_KEY=$$key \
+		../$(BIN)/sqlfluff lint . --processes 2
 
 test: setup browser lint  ## Set up and run the whole test suite (CI runs this)
 	$(BIN)/python -m pytest

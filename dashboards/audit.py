@@ -1,10 +1,11 @@
 """Append-only, hash-chained audit store for dashboard access, with a FHIR R4 AuditEvent view.
 
 Every event is a row in `audit_event` of its own DuckDB file (`OPS_AUDIT_PATH`, default
-`<data_dir>/audit/audit.duckdb`). Each row carries `prev_hash` (the previous row's hash, 64 zeros
-for the first) and `hash = sha256(prev_hash || canonical_json(event))`, so editing, deleting or
-reordering any row breaks the chain from that row on. A head file beside the database
-(`audit.duckdb.head`) records the last seq and hash, so truncating the tail is caught as well.
+`<data_dir>/audit/audit.duckdb`), encrypted with its own key (`OPS_AUDIT_KEY` or the key file).
+Each row carries `prev_hash` (the previous row's hash, 64 zeros for the first) and
+`hash = sha256(prev_hash || canonical_json(event))`, so editing, deleting or reordering any row
+breaks the chain from that row on. A head file beside the database (`audit.duckdb.head`) records
+the last seq and hash, so truncating the tail is caught as well.
 
     python -m dashboards.audit verify     # exit 0 when intact, 1 naming the first bad record
 """
@@ -12,12 +13,15 @@ reordering any row breaks the chain from that row on. A head file beside the dat
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +29,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib.settings import get_settings
+from pipelines.lib.duck import attach_encrypted, load_httpfs, open_encrypted
+from pipelines.lib.settings import get_settings, load_keys
 
 GENESIS_HASH = "0" * 64
 ACTIONS = ("view", "filter", "export", "login", "logout", "denied")
@@ -111,16 +116,52 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def connect(path: Path | None = None, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the audit log (encrypted with `audit_key`; catalog `audit`, in use)."""
+    path = path or audit_path()
+    key = load_keys(get_settings(), names=("audit_key",))["audit_key"]
     # Another process (a second server, the verify CLI) may hold the file for a moment.
     for attempt in range(20):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return open_encrypted(path, key, alias="audit", read_only=read_only)
         except duckdb.IOException:
             if attempt == 19:
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+# Writing an encrypted file needs the httpfs crypto module, and loading it costs about 90 ms per
+# DuckDB instance: the process keeps one in-memory instance for appends (used under _write_lock)
+# and attaches the audit file to it for each event only, so no file lock is held between events.
+@functools.cache
+def _appender() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    load_httpfs(con)
+    return con
+
+
+@contextmanager
+def _attached_for_append(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The process's append connection with the audit file attached as `audit` and in use."""
+    con = _appender()
+    key = load_keys(get_settings(), names=("audit_key",))["audit_key"]
+    for attempt in range(20):  # another process may hold the file for a moment
+        try:
+            attach_encrypted(con, path, "audit", key)
+            break
+        except duckdb.IOException:
+            if attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    try:
+        con.execute("USE audit")
+        yield con
+    finally:
+        with suppress(duckdb.TransactionException):  # an event that failed mid-way
+            con.execute("ROLLBACK")
+        con.execute("USE memory")
+        con.execute("DETACH audit")
 
 
 def record(
@@ -144,50 +185,44 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     path = path or audit_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with _write_lock:
-        con = _connect(path, read_only=False)
-        try:
-            con.execute(_DDL)
-            con.execute("begin transaction")
-            head = con.execute(
-                "select seq, hash from audit_event order by seq desc limit 1"
-            ).fetchone()
-            seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-            draft = AuditEvent(
-                seq=seq,
-                recorded_at=datetime.now(UTC).replace(tzinfo=None),
-                user=user,
-                role=role,
-                facility_scope=tuple(sorted(facility_scope)),
-                page=page,
-                action=action,
-                query_id=query_id,
-                row_count=row_count,
-                outcome=outcome,
-                prev_hash=prev_hash,
-                hash="",
-            )
-            event = AuditEvent(**{**asdict(draft), "hash": compute_hash(prev_hash, draft)})
-            con.execute(
-                "insert into audit_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    event.seq,
-                    event.recorded_at,
-                    event.user,
-                    event.role,
-                    list(event.facility_scope),
-                    event.page,
-                    event.action,
-                    event.query_id,
-                    event.row_count,
-                    event.outcome,
-                    event.prev_hash,
-                    event.hash,
-                ],
-            )
-            con.execute("commit")
-        finally:
-            con.close()
+    with _write_lock, _attached_for_append(path) as con:
+        con.execute(_DDL)
+        con.execute("begin transaction")
+        head = con.execute("select seq, hash from audit_event order by seq desc limit 1").fetchone()
+        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        draft = AuditEvent(
+            seq=seq,
+            recorded_at=datetime.now(UTC).replace(tzinfo=None),
+            user=user,
+            role=role,
+            facility_scope=tuple(sorted(facility_scope)),
+            page=page,
+            action=action,
+            query_id=query_id,
+            row_count=row_count,
+            outcome=outcome,
+            prev_hash=prev_hash,
+            hash="",
+        )
+        event = AuditEvent(**{**asdict(draft), "hash": compute_hash(prev_hash, draft)})
+        con.execute(
+            "insert into audit_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                event.seq,
+                event.recorded_at,
+                event.user,
+                event.role,
+                list(event.facility_scope),
+                event.page,
+                event.action,
+                event.query_id,
+                event.row_count,
+                event.outcome,
+                event.prev_hash,
+                event.hash,
+            ],
+        )
+        con.execute("commit")
         head_file = _head_path(path)
         tmp = head_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"seq": event.seq, "hash": event.hash}))
@@ -200,7 +235,7 @@ def read_events(path: Path | None = None) -> list[AuditEvent]:
     path = path or audit_path()
     if not path.exists():
         return []
-    con = _connect(path, read_only=True)
+    con = connect(path, read_only=True)
     try:
         rows = con.execute(
             "select seq, recorded_at, user_name, role, facility_scope, page, action, query_id, "

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipelines.lib.duck import published_connection
 from pipelines.lib.settings import get_settings
 
 # Verified against duckdb 1.5.5 (tests/dashboards/test_db.py): with these keys
@@ -33,6 +34,11 @@ LOCKED_CONFIG: dict[str, Any] = {
     # Must come last in spirit: once locked, none of the settings above can be changed by SQL.
     "lock_configuration": True,
 }
+# The published copy is encrypted, and an encrypted file opens only by ATTACH, which external
+# access forbids: the connection starts with the rest of LOCKED_CONFIG, attaches the copy, and
+# then switches external access off and locks the configuration (_lock_down).
+_LOCKED_LAST = ("enable_external_access", "lock_configuration")
+_OPEN_CONFIG = {k: v for k, v in LOCKED_CONFIG.items() if k not in _LOCKED_LAST}
 
 # The publisher swaps the file with an atomic rename; an open that races the rename can fail once.
 _OPEN_ATTEMPTS = 5
@@ -57,17 +63,24 @@ def connect() -> Iterator[duckdb.DuckDBPyConnection]:
     con: duckdb.DuckDBPyConnection | None = None
     for attempt in range(_OPEN_ATTEMPTS):
         try:
-            con = duckdb.connect(str(path), read_only=True, config=dict(LOCKED_CONFIG))
+            con = published_connection(path=path, read_only=True, config=dict(_OPEN_CONFIG))
             break
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             last_error = exc
             time.sleep(_OPEN_BACKOFF_SECONDS * (attempt + 1))
     if con is None:
         raise PublishedCopyUnavailable(f"could not open {path}") from last_error
+    _lock_down(con)
     try:
         yield con
     finally:
         con.close()
+
+
+def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the two LOCKED_CONFIG settings that opening the encrypted copy had to leave out."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 def fetch_df(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:

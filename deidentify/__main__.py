@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _leak_gate(args: argparse.Namespace) -> int:
     from deidentify.leak_gate import build_canaries, scan
-    from pipelines.lib.duck import phi_connection
+    from pipelines.lib.duck import phi_connection, zone_key
     from pipelines.lib.settings import get_settings
 
     settings = get_settings()
@@ -60,7 +60,7 @@ def _leak_gate(args: argparse.Namespace) -> int:
     con = phi_connection(settings)
     try:
         canaries = build_canaries(con)
-        report = scan(con, paths)
+        report = scan(con, paths, key_for=lambda path: zone_key(settings, path))
     finally:
         con.close()
     print(

@@ -16,6 +16,7 @@ spans planted by the generator are covered because they repeat the same identifi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -242,15 +243,22 @@ def _column_hits(con: duckdb.DuckDBPyConnection, table_sql: str, column: str) ->
     return int(row[0]) if row else 0
 
 
-def _attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> tuple[str, bool]:
-    """Attach `path` read-only (or reuse it when already attached); (alias, attached_here)."""
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _attach(
+    con: duckdb.DuckDBPyConnection, path: Path, alias: str, key: str | None
+) -> tuple[str, bool]:
+    """Attach `path` read-only with its key, or reuse it; returns (alias, attached_here)."""
     resolved = str(path.resolve())
     for name, db_path in con.execute(
         "select database_name, path from duckdb_databases() where path is not null"
     ).fetchall():
         if db_path and str(Path(db_path).resolve()) == resolved:
             return name, False
-    con.execute(f"attach '{resolved.replace(chr(39), chr(39) * 2)}' as {ident(alias)} (read_only)")
+    options = f"read_only, encryption_key {_sql_str(key)}" if key else "read_only"
+    con.execute(f"attach {_sql_str(resolved)} as {ident(alias)} ({options})")
     return alias, True
 
 
@@ -258,6 +266,7 @@ def scan(
     con: duckdb.DuckDBPyConnection,
     db_paths: list[Path],
     *,
+    key_for: Callable[[Path], str | None] = lambda _path: None,
     skip_columns: frozenset[str] = frozenset(),
 ) -> LeakReport:
     """Look for the `build_canaries` canaries in every VARCHAR column of each file's tables.
@@ -266,6 +275,8 @@ def scan(
         con: the connection `build_canaries` filled.
         db_paths: DuckDB files to scan (e.g. warehouse and published copy); each is attached
             read-only.
+        key_for: The encryption key of a file, None for a plain one
+            (`pipelines.lib.duck.zone_key`).
         skip_columns: `schema.table.column` names not to scan (e.g. a vetted workforce-name column).
 
     Returns:
@@ -274,7 +285,7 @@ def scan(
     count = con.execute(f"select count(*) from {CANARY_TABLE}").fetchone()
     report = LeakReport(canaries=int(count[0]) if count else 0)
     for i, path in enumerate(db_paths):
-        alias, attached = _attach(con, Path(path), f"leak_scan_{i}")
+        alias, attached = _attach(con, Path(path), f"leak_scan_{i}", key_for(Path(path)))
         report.databases.append(str(path))
         try:
             columns = con.execute(

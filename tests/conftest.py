@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from tests.dbt.fixtures import FIXTURE_KEY
+
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+
+# The warehouse, the published copy and the audit log are encrypted. Tests give them fixed keys
+# through the environment, which wins over key files, so that session-wide fixtures, the dbt and
+# Streamlit subprocesses and each test's own secrets folder all agree. The PHI zone and the vault
+# keep per-test key files (tests/pipelines/test_keys.py covers the key file itself).
+TEST_KEYS = {
+    "OPS_WAREHOUSE_KEY": FIXTURE_KEY,
+    "OPS_PUBLISHED_KEY": "test-published-key-not-a-secret",
+    "OPS_AUDIT_KEY": "test-audit-key-not-a-secret",
+}
+os.environ.update(TEST_KEYS)
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
-from pipelines.lib.settings import Settings, get_settings
+from pipelines.lib.duck import attach_encrypted, published_connection
+from pipelines.lib.settings import Settings, get_settings, load_keys
 
 PUBLISHED_SCHEMAS = ("marts", "reference")
 
@@ -38,9 +37,10 @@ def build_copy(settings: Settings) -> tuple[Path, dict[str, int]]:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.stem}-{datetime.now():%Y%m%d%H%M%S%f}.duckdb")
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(staging))
+    keys = load_keys(settings, names=("warehouse_key",))
+    con = published_connection(settings, path=staging, read_only=False)
     try:
-        con.execute(f"attach '{settings.warehouse_path}' as wh (read_only)")
+        attach_encrypted(con, settings.warehouse_path, "wh", keys["warehouse_key"], read_only=True)
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() "
             "where database_name = 'wh' and schema_name in ('marts', 'reference') "
@@ -60,7 +60,7 @@ def build_copy(settings: Settings) -> tuple[Path, dict[str, int]]:
                 f"select count(*) from {_quote(schema)}.{_quote(name)}"
             ).fetchone()[0]
         con.execute(
-            "create table main.publication as "
+            "create table pub.main.publication as "
             "select current_timestamp as published_at, ? as tables",
             [len(counts)],
         )

@@ -5,6 +5,7 @@ Read at call time, never at import time, so tests and the CLI can point a proces
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -69,15 +70,21 @@ def first_extract_day() -> str:
     return os.environ.get("OPS_FIRST_EXTRACT_DAY", "2024-01-01")
 
 
-KEY_NAMES = ("phi_key", "vault_key")
+# One key per file, so that each process can be given only the keys it needs: the PHI zone and the
+# vault (ingest and de-identification), the warehouse (de-identification, dbt, publish), the
+# published copy (publish, dashboards, reports) and the dashboards' audit log.
+KEY_NAMES = ("phi_key", "vault_key", "warehouse_key", "published_key", "audit_key")
 
 
-def load_keys(settings: Settings, *, create: bool = True) -> dict[str, str]:
-    """Return the encryption keys, from the environment first, then the key file.
+def load_keys(
+    settings: Settings, *, create: bool = True, names: tuple[str, ...] = KEY_NAMES
+) -> dict[str, str]:
+    """Return the encryption keys `names`, from the environment first, then the key file.
 
-    `OPS_PHI_KEY` and `OPS_VAULT_KEY` win over the file. When neither is set and `create` is true, a
-    key file with fresh random keys is written with mode 0600 (the embedded demo's first run). Keys
-    are never logged.
+    `OPS_PHI_KEY`, `OPS_VAULT_KEY`, `OPS_WAREHOUSE_KEY`, `OPS_PUBLISHED_KEY` and `OPS_AUDIT_KEY` win
+    over the file. A key found in neither place is, when `create` is true, drawn at random and
+    added to the key file (created with mode 0600 on the embedded demo's first run; a key file
+    from before a key was introduced gains the new key). Keys are never logged.
 
     """
     keys: dict[str, str] = {}
@@ -87,18 +94,38 @@ def load_keys(settings: Settings, *, create: bool = True) -> dict[str, str]:
         env = os.environ.get(f"OPS_{name.upper()}")
         if env:
             keys[name] = env
-    missing = [n for n in KEY_NAMES if not keys.get(n)]
-    if missing and create and not settings.keys_file.exists():
-        settings.secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = {n: secrets.token_hex(32) for n in KEY_NAMES}
-        fd = os.open(settings.keys_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(fresh, fh)
-        keys = {**fresh, **{k: v for k, v in keys.items() if v}}
-        missing = []
+    missing = [n for n in names if not keys.get(n)]
+    if missing and create:
+        _add_to_key_file(settings, {n: secrets.token_hex(32) for n in missing})
+        return load_keys(settings, create=False, names=names)
     if missing:
+        env_names = "/".join(f"OPS_{n.upper()}" for n in missing)
         raise RuntimeError(
-            f"Missing encryption keys {missing}: set OPS_PHI_KEY/OPS_VAULT_KEY or provide "
-            f"{settings.keys_file}"
+            f"Missing encryption keys {missing}: set {env_names} or provide {settings.keys_file}"
         )
-    return keys
+    return {n: keys[n] for n in names}
+
+
+def _add_to_key_file(settings: Settings, fresh: dict[str, str]) -> None:
+    """Add the `fresh` keys the key file still lacks: mode 0600, under a lock, replaced atomically.
+
+    Two processes starting at once must not each draw their own key and keep it: the file is read
+    again under an exclusive lock and only keys still missing are added, so both end up using the
+    same stored key.
+    """
+    settings.secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock_path = settings.keys_file.with_name(f".{settings.keys_file.name}.lock")
+    lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        stored = json.loads(settings.keys_file.read_text()) if settings.keys_file.exists() else {}
+        added = {n: k for n, k in fresh.items() if not stored.get(n)}
+        if not added:
+            return
+        staging = settings.keys_file.with_name(f".{settings.keys_file.name}.{os.getpid()}")
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump({**stored, **added}, fh)
+        os.replace(staging, settings.keys_file)
+    finally:
+        os.close(lock_fd)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib.duck import published_connection
+
 END = date(2026, 3, 14)
 XSS_NAME = "<img src=x onerror=alert(1)>"
 FAC_A, FAC_B = "FAC_A", "FAC_B"
@@ -83,7 +85,7 @@ def build(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
-    con = duckdb.connect(str(path))
+    con = published_connection(path=path, read_only=False)
     try:
         _create(con)
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import duckdb
 import pytest
 
 from dashboards import audit
@@ -48,7 +47,7 @@ def test_chain_links_and_verifies(dash_env, capsys):
 )
 def test_verify_names_the_edited_record(dash_env, capsys, tamper):
     _fill()
-    con = duckdb.connect(str(audit.audit_path()))
+    con = audit.connect(read_only=False)
     con.execute(tamper)
     con.close()
     result = audit.verify()
@@ -60,7 +59,7 @@ def test_verify_names_the_edited_record(dash_env, capsys, tamper):
 @pytest.mark.unit
 def test_verify_catches_a_deleted_record(dash_env):
     _fill()
-    con = duckdb.connect(str(audit.audit_path()))
+    con = audit.connect(read_only=False)
     con.execute("delete from audit_event where seq = 3")
     con.close()
     result = audit.verify()
@@ -73,7 +72,7 @@ def test_verify_catches_a_rehashed_edit(dash_env):
     events = _fill()
     edited = audit.AuditEvent(**{**events[1].__dict__, "row_count": 999})
     new_hash = audit.compute_hash(edited.prev_hash, edited)
-    con = duckdb.connect(str(audit.audit_path()))
+    con = audit.connect(read_only=False)
     con.execute("update audit_event set row_count = 999, hash = ? where seq = 2", [new_hash])
     con.close()
     result = audit.verify()
@@ -83,7 +82,7 @@ def test_verify_catches_a_rehashed_edit(dash_env):
 @pytest.mark.unit
 def test_verify_catches_a_truncated_tail(dash_env):
     _fill()
-    con = duckdb.connect(str(audit.audit_path()))
+    con = audit.connect(read_only=False)
     con.execute("delete from audit_event where seq = 4")
     con.close()
     result = audit.verify()

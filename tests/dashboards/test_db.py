@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from dashboards import db
+from pipelines.lib.duck import published_connection
 
 REFUSED = [
     "select * from read_csv('/etc/passwd')",
@@ -54,7 +55,6 @@ def test_connection_is_closed_after_use(dash_env):
     # Short-lived: once the block ends, a writer can open the file (the publisher's swap is safe).
     with db.connect() as con:
         con.execute("select 1")
-    from pipelines.lib.settings import get_settings
 
-    writer = duckdb.connect(str(get_settings().published_path))
+    writer = published_connection(read_only=False)
     writer.close()

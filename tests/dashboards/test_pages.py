@@ -13,7 +13,6 @@ import time
 import tomllib
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit import dataframe_util
@@ -21,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import audit, charts, heap
 from dashboards.auth import IDENTITY_KEY, LAST_ACTIVITY_KEY
-from pipelines.lib.settings import get_settings
+from pipelines.lib.duck import published_connection
 from tests.dashboards import fixture
 from tests.dashboards.conftest import APP
 
@@ -68,7 +67,7 @@ def rendered_text(at: AppTest) -> str:
 
 
 def direct(sql: str, *params) -> tuple:
-    con = duckdb.connect(str(get_settings().published_path), read_only=True)
+    con = published_connection()
     try:
         return con.execute(sql, list(params)).fetchone()
     finally:
@@ -235,7 +234,7 @@ def test_banner_shows_freshness_and_quarantine_share(dash_env):
 
 @pytest.mark.integration
 def test_missing_mart_shows_an_error_not_a_traceback(dash_env):
-    con = duckdb.connect(str(get_settings().published_path))
+    con = published_connection(read_only=False)
     con.execute("drop table marts.fct_ed_visits")
     con.close()
     at = app("mgr_a", "throughput")

@@ -7,13 +7,12 @@ from __future__ import annotations
 import inspect
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 
 from dashboards import queries
 from dashboards.auth import Scope
-from pipelines.lib.settings import get_settings
+from pipelines.lib.duck import published_connection
 from tests.dashboards import fixture
 
 START, END = date(2026, 3, 1), fixture.END
@@ -76,7 +75,7 @@ def test_scope_only_narrows():
 
 
 def _direct(sql: str, *params) -> pd.DataFrame:
-    con = duckdb.connect(str(get_settings().published_path), read_only=True)
+    con = published_connection()
     try:
         return con.execute(sql, list(params)).df()
     finally:
@@ -133,7 +132,7 @@ def test_default_window_ends_at_the_last_day_with_activity(dash_env):
     import streamlit as st
 
     before = queries.date_bounds(Scope((A, B)))["max_date"].iloc[0]
-    con = duckdb.connect(str(get_settings().published_path))
+    con = published_connection(read_only=False)
     # Bookings and cancellations months ahead must not move the window past the data.
     con.execute(
         "insert into marts.fct_appointments "

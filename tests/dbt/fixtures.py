@@ -18,10 +18,15 @@ from typing import Any
 import duckdb
 import yaml
 
+from pipelines.lib.duck import open_encrypted
+
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS_DIR = REPO / "data_contracts" / "contracts"
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
+# The fixture warehouses are encrypted like the real one, with this key: `run_dbt` hands it to dbt
+# as OPS_WAREHOUSE_KEY, which wins over any key file (no key file in a home folder is touched).
+FIXTURE_KEY = "fixture-warehouse-key-not-a-secret"
 
 META_COLUMNS = [
     ("_raw_id", "bigint"),
@@ -1037,6 +1042,7 @@ def run_dbt(args: list[str], warehouse: Path, target_dir: Path) -> subprocess.Co
     env = {
         **os.environ,
         "OPS_WAREHOUSE_PATH": str(warehouse),
+        "OPS_WAREHOUSE_KEY": FIXTURE_KEY,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     command = [
@@ -1054,6 +1060,11 @@ def run_dbt(args: list[str], warehouse: Path, target_dir: Path) -> subprocess.Co
     return subprocess.run(
         command, env=env, capture_output=True, text=True, check=False, timeout=600
     )
+
+
+def open_fixture(db_path: str | Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A connection to a fixture warehouse (encrypted with FIXTURE_KEY; catalog `wh`, in use)."""
+    return open_encrypted(Path(db_path), FIXTURE_KEY, alias="wh", read_only=read_only)
 
 
 def build_deid_fixture(db_path: str | Path) -> Path:
@@ -1077,7 +1088,7 @@ def build_deid_fixture(db_path: str | Path) -> Path:
         "remit_adjustments": _remit_adjustments(),
         "ar_aging": _ar_aging(),
     }
-    con = duckdb.connect(str(db_path))
+    con = open_fixture(db_path, read_only=False)
     try:
         con.execute("create schema deid")
         con.execute("create schema dq")

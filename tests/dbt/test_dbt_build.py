@@ -25,10 +25,9 @@ import shutil
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.dbt.fixtures import build_deid_fixture, run_dbt
+from tests.dbt.fixtures import build_deid_fixture, open_fixture, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +50,7 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_fixture(warehouse) as con:
         return con.execute(sql).fetchall()
 
 

@@ -36,7 +36,7 @@ import duckdb
 import pytest
 
 from pipelines.lib.dbt import DAILY_BUILD_ARGS
-from tests.dbt.fixtures import build_deid_fixture, run_dbt
+from tests.dbt.fixtures import build_deid_fixture, open_fixture, run_dbt
 
 # Six dbt commands: seed and three daily builds of one warehouse, seed and a full build of another.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
@@ -100,7 +100,7 @@ def _adt(msg: str, trigger: str, effective_at: str, **extra: Any) -> dict[str, A
 
 def add_day_two(warehouse: Path) -> None:
     """Land day 2 (see the module docstring) in the de-identified tables."""
-    with duckdb.connect(str(warehouse)) as con:
+    with open_fixture(warehouse, read_only=False) as con:
         _append(con, "adt_events", "M17", _adt("M24", "A12", "2026-03-02 03:10"))
         _append(
             con, "adt_events", "M04", _adt("M25", "A08", "2026-03-02 08:00", hospital_service="SUR")
@@ -176,7 +176,7 @@ def add_day_two(warehouse: Path) -> None:
 
 def add_day_three(warehouse: Path) -> None:
     """Land day 3 (see the module docstring): a message of a new encounter only."""
-    with duckdb.connect(str(warehouse)) as con:
+    with open_fixture(warehouse, read_only=False) as con:
         _append(
             con,
             "adt_events",
@@ -197,7 +197,7 @@ def _build(warehouse: Path, target: Path, args: list[str]) -> None:
 
 
 def _relations(warehouse: Path) -> list[tuple[str, str]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_fixture(warehouse) as con:
         return con.execute(
             "select table_schema, table_name from information_schema.tables "
             f"where table_schema in {DBT_SCHEMAS} order by 1, 2"
@@ -205,7 +205,7 @@ def _relations(warehouse: Path) -> list[tuple[str, str]]:
 
 
 def _rows(warehouse: Path, schema: str, name: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_fixture(warehouse) as con:
         return con.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
 
 
@@ -243,13 +243,13 @@ def test_day_two_changes_day_one_rows(warehouses: dict[str, Path]) -> None:
         "select adt_event_id, is_voided, voided_by_event_id, is_late_arriving "
         "from marts.fct_adt_events where adt_event_id in ('M17', 'M25', 'M26') order by 1"
     )
-    with duckdb.connect(str(warehouses["day1"]), read_only=True) as con:
+    with open_fixture(warehouses["day1"]) as con:
         assert con.execute(sql).fetchall() == [("M17", False, None, False)]
         assert con.execute(
             "select encounter_key, has_boarded from marts.fct_inpatient_stays "
             "where encounter_key in ('E05', 'E08') order by 1"
         ).fetchall() == [("E05", False), ("E08", False)]
-    with duckdb.connect(str(warehouses["daily"]), read_only=True) as con:
+    with open_fixture(warehouses["daily"]) as con:
         assert con.execute(sql).fetchall() == [
             ("M17", True, "M24", False),
             ("M25", False, None, True),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 
@@ -15,7 +14,7 @@ from deidentify.__main__ import main
 from deidentify.leak_gate import LeakHit, build_canaries, scan
 from deidentify.profiles import ident
 from deidentify.run import deidentify_all
-from pipelines.lib.duck import phi_connection
+from pipelines.lib.duck import phi_connection, warehouse_connection, zone_key
 from pipelines.lib.settings import get_settings
 
 CONTRACTS = load_contracts()
@@ -97,7 +96,7 @@ def _gate(settings, paths: list[Path]):
     con = phi_connection(settings)
     try:
         canaries = build_canaries(con)
-        return canaries, scan(con, paths)
+        return canaries, scan(con, paths, key_for=lambda path: zone_key(settings, path))
     finally:
         con.close()
 
@@ -124,7 +123,7 @@ def test_canaries_skip_short_values(settings):
 def test_planted_leaks_are_found_with_table_column_and_count(settings, method, monkeypatch):
     if method == "ngrams":
         monkeypatch.setattr(leak_gate, "CONTAINS_MAX_PAIRS", 0)
-    wh = duckdb.connect(str(settings.warehouse_path))
+    wh = warehouse_connection(settings)
     wh.execute("create schema marts")
     wh.execute(
         "create table marts.leaky "
@@ -156,7 +155,7 @@ def test_planted_leaks_are_found_with_table_column_and_count(settings, method, m
 
 def test_cli_exit_codes_and_no_values_printed(settings, capsys):
     assert main(["leak-gate"]) == 0
-    wh = duckdb.connect(str(settings.warehouse_path))
+    wh = warehouse_connection(settings)
     wh.execute("create table main.leaky_copy as select 'Testperson, Zyxwa' as name")
     wh.close()
     assert main(["leak-gate", "--db", str(settings.warehouse_path)]) == 1

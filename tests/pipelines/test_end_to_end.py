@@ -14,6 +14,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipelines.lib.duck import published_connection, warehouse_connection
+from pipelines.lib.settings import get_settings, load_keys
 from pipelines.synthetic.generator import generate
 
 # Two whole pipeline runs happen in the first test's setup: on a busy 2-core machine they can take
@@ -25,10 +27,12 @@ DAYS = 3
 
 def warehouse_digest(path: Path) -> str:
     """sha256 over the sorted contents of every table: equal digests mean an unchanged warehouse."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = warehouse_connection(read_only=True)
+    assert get_settings().warehouse_path == path
     digest = hashlib.sha256()
     tables = con.execute(
-        "select schema_name, table_name from duckdb_tables() order by 1, 2"
+        "select schema_name, table_name from duckdb_tables() where database_name = 'wh' "
+        "order by 1, 2"
     ).fetchall()
     for schema, table in tables:
         rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
@@ -76,6 +80,7 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory):
         "second": second,
         "checks": checks,
         "digests": (digest_first, digest_second),
+        "dagster_home": base / "dagster_home",
     }
     mp.undo()
 
@@ -90,9 +95,7 @@ def test_job_succeeds_and_every_blocking_check_passes(pipeline_run) -> None:
 
 
 def test_ledger_balances_for_every_file(pipeline_run) -> None:
-    con = duckdb.connect(
-        str(pipeline_run["data"] / "warehouse" / "warehouse.duckdb"), read_only=True
-    )
+    con = warehouse_connection(read_only=True)
     files, unbalanced, source = con.execute(
         """
         select count(*),
@@ -109,9 +112,8 @@ def test_ledger_balances_for_every_file(pipeline_run) -> None:
 
 
 def test_published_marts_match_the_warehouse(pipeline_run) -> None:
-    data = pipeline_run["data"]
-    published = duckdb.connect(str(data / "published" / "ops.duckdb"), read_only=True)
-    warehouse = duckdb.connect(str(data / "warehouse" / "warehouse.duckdb"), read_only=True)
+    published = published_connection()
+    warehouse = warehouse_connection(read_only=True)
     for table in ("fct_ed_visits", "fct_appointments", "fct_bed_census_hourly", "fct_claims"):
         pub = published.execute(f"select count(*) from marts.{table}").fetchone()[0]
         wh = warehouse.execute(f"select count(*) from marts.{table}").fetchone()[0]
@@ -125,13 +127,12 @@ def test_published_marts_match_the_warehouse(pipeline_run) -> None:
 
 
 def test_no_direct_identifier_column_reaches_the_warehouse(pipeline_run) -> None:
-    con = duckdb.connect(
-        str(pipeline_run["data"] / "warehouse" / "warehouse.duckdb"), read_only=True
-    )
+    con = warehouse_connection(read_only=True)
     columns = {
         name
         for (name,) in con.execute(
-            "select distinct column_name from duckdb_columns() where schema_name = 'deid'"
+            "select distinct column_name from duckdb_columns() "
+            "where database_name = 'wh' and schema_name = 'deid'"
         ).fetchall()
     }
     for forbidden in ("mrn", "ssn", "phone", "email", "first_name", "last_name", "patient_name"):
@@ -142,3 +143,51 @@ def test_second_run_on_the_same_landing_folder_changes_nothing(pipeline_run) -> 
     assert pipeline_run["second"].success
     first, second = pipeline_run["digests"]
     assert first == second
+
+
+def test_every_database_file_is_encrypted(pipeline_run) -> None:
+    """Security R7: no zone file opens without its key; each is AES-GCM; no plain text inside."""
+    data = pipeline_run["data"]
+    files = {
+        "phi": data / "phi" / "raw.duckdb",
+        "vault": data / "phi" / "vault.duckdb",
+        "warehouse": data / "warehouse" / "warehouse.duckdb",
+        "published": data / "published" / "ops.duckdb",
+    }
+    for name, path in files.items():
+        with pytest.raises(duckdb.CatalogException, match="without a key"):
+            duckdb.connect(str(path), read_only=True)
+        assert not Path(f"{path}.wal").exists(), name
+    with warehouse_connection(read_only=True) as con:
+        assert con.execute(
+            "select encrypted, cipher from duckdb_databases() where database_name = 'wh'"
+        ).fetchone() == (True, "GCM")
+        # Values that are in the tables must not be in the files' bytes: a facility name and a
+        # de-identified patient key.
+        facility, patient = con.execute(
+            "select (select facility_name from marts.dim_facilities limit 1), "
+            "(select patient_key from deid.patients limit 1)"
+        ).fetchone()
+    with published_connection() as con:
+        assert con.execute(
+            "select encrypted, cipher from duckdb_databases() where database_name = 'pub'"
+        ).fetchone() == (True, "GCM")
+    for name, path in files.items():
+        raw = path.read_bytes()
+        for value in (facility, patient):
+            assert value.encode() not in raw, (name, "holds a table value in plain text")
+
+
+def test_no_key_in_dbt_or_dagster_files(pipeline_run) -> None:
+    """Security R7: the keys never reach dbt's artifacts and logs or Dagster's storage."""
+    keys = load_keys(get_settings(), create=False)
+    roots = [pipeline_run["dagster_home"], Path(__file__).resolve().parents[2] / "dbt_project"]
+    scanned = 0
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file() and path.stat().st_size < 200_000_000:
+                content = path.read_bytes()
+                scanned += 1
+                for name, key in keys.items():
+                    assert key.encode() not in content, f"{name} in {path}"
+    assert scanned > 10

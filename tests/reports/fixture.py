@@ -29,6 +29,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.lib.duck import published_connection
+
 WEEK_ENDING = date(2026, 3, 15)
 THIS_MONDAY = date(2026, 3, 9)
 LAST_MONDAY = date(2026, 3, 2)
@@ -92,7 +94,7 @@ def _ed(fac: str, monday: date, n: int, d2p: list[float], lwbs: int, tag: str) -
 
 def make_published(path: Path) -> Path:
     """Write the fixture published copy to `path` and return it."""
-    con = duckdb.connect(str(path))
+    con = published_connection(path=path, read_only=False)
     con.execute(_DDL)
     _insert(con, "dim_facilities", [("FAC_A", "North General"), ("FAC_B", "South Community")])
 

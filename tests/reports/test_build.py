@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from pipelines.lib.duck import published_connection
 from pipelines.lib.reports.build import (
     Report,
     build_weekly_report,
@@ -91,14 +91,14 @@ def test_unknown_facility_is_refused(published: Path) -> None:
 def test_facility_list_and_read_only_open(published: Path) -> None:
     assert facility_ids(published) == [("FAC_A", "North General"), ("FAC_B", "South Community")]
     # Building never holds a write lock: a writer can open the file right after.
-    duckdb.connect(str(published)).close()
+    published_connection(path=published, read_only=False).close()
 
 
 def test_discharge_before_noon_without_the_optional_cohort_column(tmp_path: Path) -> None:
     from tests.reports.fixture import make_published
 
     path = make_published(tmp_path / "ops.duckdb")
-    with duckdb.connect(str(path)) as con:
+    with published_connection(path=path, read_only=False) as con:
         con.execute("alter table marts.fct_inpatient_stays drop column is_in_dbn_denominator")
     report = build_weekly_report(path, "FAC_A", WEEK_ENDING)
     # Falls back to every inpatient discharge: 6 of 13.

@@ -13,6 +13,7 @@ import duckdb
 import fsspec
 
 from pipelines.defs.ingest.assets import EXTRACT_DAYS
+from pipelines.lib.duck import warehouse_connection
 from pipelines.lib.ingest import extract_day
 from pipelines.lib.settings import get_settings
 
@@ -45,13 +46,13 @@ def _loaded_files() -> set[tuple[str, int]] | None:
     if not path.exists():
         return set()
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = warehouse_connection(read_only=True)
     except duckdb.IOException:  # a run is writing the warehouse: look again at the next tick
         return None
     try:
         known = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'dq' "
-            "and table_name = 'ingest_ledger'"
+            "select count(*) from duckdb_tables() where database_name = 'wh' "
+            "and schema_name = 'dq' and table_name = 'ingest_ledger'"
         ).fetchone()[0]
         if not known:
             return set()

@@ -7,7 +7,7 @@ import dagster as dg
 from deidentify.leak_gate import LeakReport, build_canaries, scan
 from pipelines.defs.resources import ZonesResource
 from pipelines.defs.transform.assets import warehouse_models
-from pipelines.lib.duck import phi_connection
+from pipelines.lib.duck import phi_connection, zone_key
 from pipelines.lib.publish import build_copy, discard, swap_in
 from pipelines.lib.settings import Settings
 
@@ -18,7 +18,7 @@ def leak_gate_report(settings: Settings, extra: list[Path] | None = None) -> Lea
     try:
         build_canaries(con)
         paths = [p for p in [settings.warehouse_path, *(extra or [])] if p.exists()]
-        return scan(con, paths)
+        return scan(con, paths, key_for=lambda path: zone_key(settings, path))
     finally:
         con.close()
 

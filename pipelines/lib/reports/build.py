@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import duckdb
 
+from pipelines.lib.duck import published_connection
+
 Kind = Literal["count", "rate", "minutes", "mean", "days", "hours", "money"]
 
 # Top-N rows for the breakdown tables: enough for a huddle, short enough for a phone screen.
@@ -343,7 +345,7 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
 
 def facility_ids(published_path: Path | str) -> list[tuple[str, str]]:
     """Every (facility_id, facility_name) in the published copy, ordered by id."""
-    with duckdb.connect(str(published_path), read_only=True) as con:
+    with published_connection(path=Path(published_path)) as con:
         return [
             (str(fid), str(name))
             for fid, name in con.execute(
@@ -356,7 +358,7 @@ def build_weekly_report(published_path: Path | str, facility_id: str, week_endin
     """Compute one facility's huddle pack for the week ending `week_ending` (inclusive).
 
     Args:
-        published_path: the published DuckDB copy (opened read-only).
+        published_path: the published DuckDB copy (opened read-only, with the published key).
         facility_id: the facility to report on; every query is restricted to it.
         week_ending: the last day of "this week" (a Sunday for a Monday-to-Sunday week).
 
@@ -373,7 +375,7 @@ def build_weekly_report(published_path: Path | str, facility_id: str, week_endin
         "lw_start": week_ending - timedelta(days=13),
         "lw_end": week_ending - timedelta(days=7),
     }
-    with duckdb.connect(str(published_path), read_only=True) as con:
+    with published_connection(path=Path(published_path)) as con:
         name_row = con.execute(
             "select facility_name from marts.dim_facilities where facility_id = $f",
             {"f": facility_id},
