@@ -12,6 +12,9 @@ from deidentify.recognizers.human_verb_name_recognizer import HumanVerbNameRecog
 from deidentify.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRecognizer
 from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
+from deidentify.recognizers.person_noun_apposition_recognizer import (
+    PersonNounAppositionRecognizer,
+)
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
@@ -35,6 +38,7 @@ CUSTOM_RECOGNIZERS = (
     IntlPhoneRecognizer,
     IntlPostalCodeRecognizer,
     MiddleInitialNameRecognizer,
+    PersonNounAppositionRecognizer,
     PostalAddressRecognizer,
     SurnameShapeRecognizer,
     TitledPersonRecognizer,
@@ -60,6 +64,7 @@ __all__ = [
     "IntlPhoneRecognizer",
     "IntlPostalCodeRecognizer",
     "MiddleInitialNameRecognizer",
+    "PersonNounAppositionRecognizer",
     "PostalAddressRecognizer",
     "SurnameShapeRecognizer",
     "TitledPersonRecognizer",
