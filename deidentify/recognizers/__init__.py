@@ -6,6 +6,7 @@ from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
 from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
 from deidentify.recognizers.census_name_recognizer import CensusNameRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
+from deidentify.recognizers.creator_work_recognizer import CreatorWorkRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
 from deidentify.recognizers.foreign_name_pair_recognizer import ForeignNamePairRecognizer
 from deidentify.recognizers.human_verb_name_recognizer import HumanVerbNameRecognizer
@@ -32,6 +33,7 @@ CUSTOM_RECOGNIZERS = (
     CareSiteRecognizer,
     CensusNameRecognizer,
     ClinicalDateRecognizer,
+    CreatorWorkRecognizer,
     FacilityNameRecognizer,
     ForeignNamePairRecognizer,
     HumanVerbNameRecognizer,
@@ -58,6 +60,7 @@ __all__ = [
     "CareSiteRecognizer",
     "CensusNameRecognizer",
     "ClinicalDateRecognizer",
+    "CreatorWorkRecognizer",
     "FacilityNameRecognizer",
     "ForeignNamePairRecognizer",
     "HumanVerbNameRecognizer",
