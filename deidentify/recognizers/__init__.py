@@ -26,6 +26,7 @@ from deidentify.recognizers.us_phone_fax_recognizer import UsPhoneFaxRecognizer
 from deidentify.recognizers.us_ssn_cue_recognizer import UsSsnCueRecognizer
 from deidentify.recognizers.us_street_address_recognizer import UsStreetAddressRecognizer
 from deidentify.recognizers.us_zip_recognizer import UsZipRecognizer
+from deidentify.recognizers.vocative_name_recognizer import VocativeNameRecognizer
 from deidentify.recognizers.weekday_recognizer import WeekdayRecognizer
 
 CUSTOM_RECOGNIZERS = (
@@ -51,6 +52,7 @@ CUSTOM_RECOGNIZERS = (
     UsSsnCueRecognizer,
     UsStreetAddressRecognizer,
     UsZipRecognizer,
+    VocativeNameRecognizer,
     WeekdayRecognizer,
 )
 
@@ -78,5 +80,6 @@ __all__ = [
     "UsSsnCueRecognizer",
     "UsStreetAddressRecognizer",
     "UsZipRecognizer",
+    "VocativeNameRecognizer",
     "WeekdayRecognizer",
 ]
