@@ -16,6 +16,7 @@ from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialN
 from deidentify.recognizers.person_noun_apposition_recognizer import (
     PersonNounAppositionRecognizer,
 )
+from deidentify.recognizers.person_predicate_recognizer import PersonPredicateRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
 from deidentify.recognizers.titled_person_recognizer import TitledPersonRecognizer
@@ -42,6 +43,7 @@ CUSTOM_RECOGNIZERS = (
     IntlPostalCodeRecognizer,
     MiddleInitialNameRecognizer,
     PersonNounAppositionRecognizer,
+    PersonPredicateRecognizer,
     PostalAddressRecognizer,
     SurnameShapeRecognizer,
     TitledPersonRecognizer,
@@ -70,6 +72,7 @@ __all__ = [
     "IntlPostalCodeRecognizer",
     "MiddleInitialNameRecognizer",
     "PersonNounAppositionRecognizer",
+    "PersonPredicateRecognizer",
     "PostalAddressRecognizer",
     "SurnameShapeRecognizer",
     "TitledPersonRecognizer",

@@ -21,7 +21,7 @@ _END = r"(?![\p{L}\d'’-])"
 # Nouns that denote people only (English grammar: a proper noun in apposition to such a noun
 # names the same referent: "the novelist Ama Okafor", "my sisters Ana and Bea"). Kept to roles
 # no firm, place or product holds: not "members", "partners", "owners", "sponsors", "hosts".
-_PERSON_NOUNS = (
+PERSON_NOUNS = (
     r"(?:co-?founder|founder|author|co-?author|writer|novelist|poet|playwright|journalist|"
     r"singer|songwriter|singer-songwriter|musician|guitarist|drummer|bassist|pianist|violinist|"
     r"composer|vocalist|rapper|actor|actress|comedian|painter|sculptor|photographer|"
@@ -33,16 +33,16 @@ _PERSON_NOUNS = (
 )
 # Plural ("founders", "wives", "children") before a list; the list may follow a colon, a comma,
 # a dash or a verb that introduces its members.
-_PLURAL = r"(?:" + _PERSON_NOUNS + r"s|wives|children|grandchildren|kids|witnesses)"
+PERSON_NOUNS_PLURAL = r"(?:" + PERSON_NOUNS + r"s|wives|children|grandchildren|kids|witnesses)"
 _PLURAL_RE = re.compile(
     r"(?i:\b"
-    + _PLURAL
+    + PERSON_NOUNS_PLURAL
     + r")(?:[ \t]*[:,–—-][ \t]*|[ \t]+(?:are|were|include|included|including|named|called)"
     r"[ \t]+|[ \t]+)\K(?-i:" + _LIST + r")" + _END
 )
 # Singular: one name after the noun or a colon ("the singer Lior Ben-Ami", "Witness: Okafor").
 _SINGULAR_RE = re.compile(
-    r"(?i:\b" + _PERSON_NOUNS + r")(?:[ \t]*:[ \t]*|[ \t]+)\K(?-i:" + _ITEM + r")" + _END
+    r"(?i:\b" + PERSON_NOUNS + r")(?:[ \t]*:[ \t]*|[ \t]+)\K(?-i:" + _ITEM + r")" + _END
 )
 # A former role is a person's: "ex-Senator Okafor", "ex-Beatle Ringo" (the "ex-" prefix forms
 # nouns of former office, membership or relation; an adjective after it, "ex-Soviet Union",
@@ -83,7 +83,9 @@ class PersonNounAppositionRecognizer(EntityRecognizer):
         _LOWER_TITLE_RE,
     )
     # Cheap prefilter: every pattern needs one of these (lower-cased) substrings.
-    _CUES_RE = re.compile(r"(?i)\bex-|\b(?:mr|ms|mrs|miss|dr)\b|" + _PERSON_NOUNS + r"|" + _PLURAL)
+    _CUES_RE = re.compile(
+        r"(?i)\bex-|\b(?:mr|ms|mrs|miss|dr)\b|" + PERSON_NOUNS + r"|" + PERSON_NOUNS_PLURAL
+    )
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(
