@@ -50,11 +50,47 @@ _PREDICATE_RE = re.compile(
     + r")(?![\p{L}\d-])(?=[ \t]*(?:[.,;:!?)\"”]|$|(?:who|whom|and|or|at|in|with|from|for|of|by|"
     r"on|to|since|but|until|before|after|when|while|because)\b))"
 )
+# Adjectives of character and of civil state, said of people and not of places, products or
+# findings: not "nice", "beautiful", "busy", "reliable", "safe", "stable" or "anxious", which
+# describe cars, towns, tests and patients' states as readily.
+_PERSON_ADJECTIVES = (
+    r"(?:honest|dishonest|generous|polite|impolite|rude|shy|loyal|brave|clever|intelligent|"
+    r"lazy|stubborn|talented|caring|thoughtful|cheerful|grumpy|arrogant|humble|selfish|"
+    r"jealous|impulsive|moody|naive|handsome|pregnant|married|divorced|widowed|unemployed|"
+    r"impatient|hardworking|hard-working|outgoing|introverted|extroverted|ambitious|"
+    r"sarcastic|bossy|kind(?![ \t]+of\b))"
+)
+_INTENSIFIERS = (
+    r"(?:(?:so|very|too|really|quite|always|usually|not|also|still|such|extremely)[ \t]+)*"
+)
+# "Okafor is so stubborn", and the question order "Why is Okafor so stubborn?".
+_ADJECTIVE_RES = (
+    re.compile(
+        r"(?-i:"
+        + _START
+        + r"(?P<subject>"
+        + _ITEM
+        + r"(?:[ \t]+(?:and|&)[ \t]+"
+        + _ITEM
+        + r")?))[ \t]+(?:is|was|are|were)[ \t]+"
+        + _INTENSIFIERS
+        + _PERSON_ADJECTIVES
+        + r"(?![\p{L}\d-])"
+    ),
+    re.compile(
+        r"\b(?i:is|was|are|were)[ \t]+(?-i:(?P<subject>"
+        + _ITEM
+        + r"))[ \t]+"
+        + _INTENSIFIERS
+        + _PERSON_ADJECTIVES
+        + r"(?![\p{L}\d-])"
+    ),
+)
 _CUES_RE = re.compile(r"\b(?:is|was|are|were)\b")
 
 
 class PersonPredicateRecognizer(EntityRecognizer):
-    """Recognize the capitalised subject of a copula whose predicate noun denotes people.
+    """Recognize the capitalised subject of a copula whose predicate denotes people.
 
     Why: a surname with no other cue is still a person when the sentence says what the person
     is ("Okafor is a retired nurse", "Marwick and Lund were structural engineers", "Dunmore was
@@ -65,7 +101,10 @@ class PersonPredicateRecognizer(EntityRecognizer):
     modifiers before it are no function words ("a drug for nurses" has none), and every
     subject word must pass :func:`could_be_cued_name` (no function, drug or clinical word;
     an English word only as a census first name or common surname). In a two-word item the
-    first word may fail alone ("Yesterday Okafor was a nurse" keeps "Okafor").
+    first word may fail alone ("Yesterday Okafor was a nurse" keeps "Okafor"). The same goes
+    for a predicate adjective of character or civil state ("Okafor is so stubborn", "Why is
+    Lund so stubborn?", "Dunmore was married"); adjectives also said of places, products or
+    test results ("beautiful", "busy", "reliable", "stable") are left out.
     """
 
     ENTITIES: ClassVar[list[str]] = ["PERSON"]
@@ -95,7 +134,8 @@ class PersonPredicateRecognizer(EntityRecognizer):
         return word.lower() not in cls.NOT_NAMES and could_be_cued_name(word)
 
     def _names(self, text: str, match: re.Match) -> list[tuple[int, int]]:
-        if any(word in STOP_WORDS for word in match.group("modifiers").split()):
+        modifiers = match.groupdict().get("modifiers") or ""
+        if any(word in STOP_WORDS for word in modifiers.split()):
             return []
         spans = []
         for item in _ITEM_RE.finditer(text, match.start("subject"), match.end("subject")):
@@ -133,6 +173,7 @@ class PersonPredicateRecognizer(EntityRecognizer):
                     RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 },
             )
-            for match in _PREDICATE_RE.finditer(text)
+            for pattern in (_PREDICATE_RE, *_ADJECTIVE_RES)
+            for match in pattern.finditer(text)
             for start, end in self._names(text, match)
         ]

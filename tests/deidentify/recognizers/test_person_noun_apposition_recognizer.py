@@ -17,7 +17,7 @@ RECOGNIZER = PersonNounAppositionRecognizer()
         ("the witnesses were Tamsin and Oduya", ["Tamsin", "Oduya"]),
         # a name after a singular person noun
         ("a ballad by the novelist Ebele Nwachukwu", ["Ebele Nwachukwu"]),
-        ("Witness: Gerolt Vanbrugge", ["Gerolt Vanbrugge"]),
+        ("witness: Gerolt Vanbrugge", ["Gerolt Vanbrugge"]),
         # a former role
         ("the tour by ex-Senator Pellegrini ended", ["Pellegrini"]),
         # a courtesy title typed in lower case

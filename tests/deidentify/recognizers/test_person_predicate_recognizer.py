@@ -14,6 +14,14 @@ RECOGNIZER = PersonPredicateRecognizer()
         ("Tamsin Oduya was a 45-year-old woman who fell.", ["Tamsin Oduya"]),
         # an English word that is a common census surname, after a rejected first word
         ("Yesterday Thatcher was the attorney on call", ["Thatcher"]),
+        # a predicate adjective of character or civil state, in either order
+        ("Vantrel is very stubborn", ["Vantrel"]),
+        ("Why is Oduya so arrogant?", ["Oduya"]),
+        ("Ashdown was divorced in May", ["Ashdown"]),
+        # negatives: adjectives said of things too, "kind of"
+        ("Vantrel is very reliable", []),
+        ("Vantrel is kind of slow", []),
+        ("Paris is so beautiful", []),
         # negatives: the noun modifies another noun, a function word among the modifiers,
         # a predicate that is not a person, clinical and function words as subjects
         ("Vantrel is a nurse staffing agency", []),
