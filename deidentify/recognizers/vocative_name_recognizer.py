@@ -20,25 +20,38 @@ _ADDRESSED = (
     r"please|thank[ \t]+you|thanks|you|you're|you've|you'll|your|I'm[ \t]+sorry|"
     r"I[ \t]+need[ \t]+you|I[ \t]+love[ \t]+you|I[ \t]+miss[ \t]+you)"
 )
+# Greetings and thanks that name the addressee next ("Hi Odalys,", "Thanks, Tovah!").
+_GREETING = (
+    r"(?:hi|hello|hey|dear|good[ \t]+(?:morning|afternoon|evening)|thanks|thank[ \t]+you|"
+    r"bye|goodbye|cheers|see[ \t]+you(?:[ \t]+(?:soon|later|tomorrow))?)"
+)
 
 
 class VocativeNameRecognizer(PatternRecognizer):
-    """Recognize a capitalised word that opens a sentence, addressed with a comma.
+    """Recognize a capitalised word addressed: opening a sentence, or after a greeting.
 
     Why: in messages and transcripts people are named as they are spoken to ("Odalys, can I
-    speak to your manager?", "Tovah, you left your keys"), with nothing else around the name
-    that NER or the other rules could go by. Shape: the first word of a line or sentence, a
-    comma, then a question or a request to the addressee (can/could I or you, do/are you,
-    please, thank you, a clause with "you"). Precision: the word must pass the shared
-    given-name test (no English, function or clinical word unless a census first name:
-    "Okay, can you", "Doctor, do you", "Tylenol, can I" stay) and must not be chat
-    shorthand or an interjection that no dictionary lists ("Btw, can you", "Hmm, you").
+    speak to your manager?", "Tovah, you left your keys", "Hi Odalys,"), with nothing else
+    around the name that NER or the other rules could go by. Shapes: the first word of a
+    line or sentence, a comma, then a question or a request to the addressee (can/could I
+    or you, do/are you, please, thank you, a clause with "you"); one or two words after a
+    greeting or thanks that close the phrase ("Hi Odalys,", "Thank you, Tovah Brandvik!").
+    Precision: every word must pass the shared given-name test (no English, function or
+    clinical word unless a census first name: "Okay, can you", "Doctor, do you", "Tylenol,
+    can I", "Hi Team," stay) and must not be a title, chat shorthand or an interjection that
+    no dictionary lists ("Btw, can you", "Hmm, you", "Dear Sir").
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "Name addressed at a sentence start (medium)",
             r"(?-i:" + _SENTENCE_START + _WORD + r")(?=,[ \t]+(?-i:" + _ADDRESSED + r")\b)",
+            0.6,
+        ),
+        Pattern(
+            "Name after a greeting or thanks (medium)",
+            r"\b" + _GREETING + r",?[ \t]+\K(?-i:" + _WORD + r"(?:[ \t]+" + _WORD + r")?)"
+            r"(?=[ \t]*(?:[,.!:;\n]|$))",
             0.6,
         ),
     ]
@@ -61,12 +74,15 @@ class VocativeNameRecognizer(PatternRecognizer):
         )
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """Reject openers that are words, interjections or clinical vocabulary.
+        """Reject words, interjections, titles and clinical vocabulary.
 
         Args:
-            pattern_text: One capitalised word.
+            pattern_text: One or two capitalised words.
 
         Returns:
             True when the match is not a name.
         """
-        return pattern_text.lower() in self.NOT_NAMES or not could_be_given_name(pattern_text)
+        return not all(
+            word.lower() not in self.NOT_NAMES and could_be_given_name(word)
+            for word in pattern_text.split()
+        )

@@ -15,6 +15,15 @@ RECOGNIZER = VocativeNameRecognizer()
         ("Tamsin, thank you for the flowers", ["Tamsin"]),
         # a census first name that is also a word
         ("Ivy, are you coming?", ["Ivy"]),
+        # one or two words after a greeting or thanks, closing the phrase
+        ("Hi Odalys, the form is attached.", ["Odalys"]),
+        ("Thank you, Tovah Brandvik!", ["Tovah Brandvik"]),
+        ("good morning Oyelaran.", ["Oyelaran"]),
+        # negatives after a greeting: words, titles, services, drugs
+        ("Hi Team, the form is attached.", []),
+        ("Dear Sir,", []),
+        ("Thanks Pharmacy.", []),
+        ("Thanks, Tylenol helped.", []),
         # negatives: English words, relations, roles, drugs, clinical words, chat shorthand
         ("Okay, can you send it?", []),
         ("Doctor, do you have a minute?", []),
