@@ -45,6 +45,33 @@ _PLURAL_RE = re.compile(
 _SINGULAR_RE = re.compile(
     r"\b" + PERSON_NOUNS + r"(?:[ \t]*:[ \t]*|[ \t]+)\K(?-i:" + _ITEM + r")" + _END
 )
+# Words for people that the census also lists as surnames ("Husband", "Nurse", "Judge"): as
+# the subject or an item next to a person cue they are the role, not a name ("Husband is a
+# retired engineer", "visitors: Son and Friend").
+_ROLE_WORD_RE = re.compile(
+    r"(?i)(?:"
+    + PERSON_NOUNS
+    + r"|"
+    + PERSON_NOUNS_PLURAL
+    + r"|man|woman|men|women|boy|girl|gentleman|lady|guy|person|people|kid|child|baby|"
+    r"officer|driver|sheriff|deputy|judge|pastor|priest|bishop|chaplain|boss|guest|client|"
+    r"staff|case|patient|resident|interpreter|mom|dad|mother|father|spouse|partner|"
+    r"guardian|visitor|someone|somebody)"
+)
+
+
+def is_role_word(word: str) -> bool:
+    """Tell whether ``word`` (any case) is a noun for a person, a role or a relation.
+
+    Args:
+        word: One word.
+
+    Returns:
+        True for "Husband", "nurses", "Judge", "Case", ...
+    """
+    return _ROLE_WORD_RE.fullmatch(word) is not None
+
+
 # A former role is a person's: "ex-Senator Okafor", "ex-Beatle Ringo" (the "ex-" prefix forms
 # nouns of former office, membership or relation; an adjective after it, "ex-Soviet Union",
 # leaves an English word that the name test rejects).
@@ -110,7 +137,10 @@ class PersonNounAppositionRecognizer(EntityRecognizer):
     @classmethod
     def _is_name(cls, item: str) -> bool:
         return all(
-            word.lower() not in cls.NOT_NAMES and could_be_cued_name(word) for word in item.split()
+            word.lower() not in cls.NOT_NAMES
+            and not is_role_word(word)
+            and could_be_cued_name(word)
+            for word in item.split()
         )
 
     def analyze(

@@ -13,6 +13,7 @@ from deidentify.recognizers.census_name_recognizer import could_be_cued_name
 from deidentify.recognizers.person_noun_apposition_recognizer import (
     PERSON_NOUNS,
     PERSON_NOUNS_PLURAL,
+    is_role_word,
 )
 
 _WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*"
@@ -131,7 +132,11 @@ class PersonPredicateRecognizer(EntityRecognizer):
 
     @classmethod
     def _is_name_word(cls, word: str) -> bool:
-        return word.lower() not in cls.NOT_NAMES and could_be_cued_name(word)
+        return (
+            word.lower() not in cls.NOT_NAMES
+            and not is_role_word(word)
+            and could_be_cued_name(word)
+        )
 
     def _names(self, text: str, match: re.Match) -> list[tuple[int, int]]:
         modifiers = match.groupdict().get("modifiers") or ""

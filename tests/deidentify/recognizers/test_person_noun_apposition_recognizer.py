@@ -31,6 +31,8 @@ RECOGNIZER = PersonNounAppositionRecognizer()
         ("QTc 438 ms. Chest x-ray clear", []),
         ("14 Birch dr. Springfield", []),
         ("members: Aetna and Cigna", []),
+        # role and relation words, though the census lists them as surnames
+        ("friends: Husband and Nurse", []),
     ],
 )
 def test_person_noun_apposition_recognizer(found, text, expected):
