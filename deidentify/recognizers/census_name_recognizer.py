@@ -50,13 +50,24 @@ def common_surnames() -> frozenset[str]:
     return frozenset(found)
 
 
+# Months, weekdays and holidays, some of which the census lists as surnames ("Christmas").
+_CALENDAR_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving
+    halloween hanukkah passover ramadan
+    """.split()
+)
+
+
 def could_be_cued_name(word: str) -> bool:
     """Tell whether ``word`` may be a name where a cue says a person is named.
 
     After a person noun, a courtesy title or before "novel" a capitalised word is a name
-    unless it is a function word, a drug or clinical vocabulary. An English dictionary word
-    passes only as a census first name or a common census surname ("the Fowler novel",
-    "founders: Ivy and Sexton"); eponyms pass too, since beside such a cue they are surnames.
+    unless it is a function word, a month, weekday or holiday, a drug or clinical
+    vocabulary. An English dictionary word passes only as a census first name or a common
+    census surname ("the Fowler novel", "founders: Ivy and Sexton"); eponyms pass too, since
+    beside such a cue they are surnames.
 
     Args:
         word: One word, any case.
@@ -65,7 +76,9 @@ def could_be_cued_name(word: str) -> bool:
         True when the word may be a name.
     """
     lower = word.lower()
-    if lower in STOP_WORDS or (is_clinical_phrase(word) and lower not in EPONYMS):
+    if lower in STOP_WORDS or lower in _CALENDAR_WORDS:
+        return False
+    if is_clinical_phrase(word) and lower not in EPONYMS:
         return False
     return lower in first_names() or lower in common_surnames() or not is_english_word(word)
 

@@ -25,6 +25,7 @@ RECOGNIZER = PersonNounAppositionRecognizer()
         ("ask for mrs Oyelaran at the desk", ["Oyelaran"]),
         # negatives: English words, weekdays, clinical words, drugs, units, street abbreviations
         ("friends: Monday and Tuesday", []),
+        ("the kids Christmas party", []),
         ("the ex-Soviet Union states", []),
         ("nurse Station 4 called", []),
         ("sisters Tylenol and Lasix", []),
