@@ -165,6 +165,7 @@ _THING_PREDICATE_RE = re.compile(
     r"of|on|with|for|and|or|but)\b)",
 )
 _DETERMINER_BEFORE_RE = re.compile(r"(?i:\b(?:the|a|an|this|that))[ \t]+$")
+_ARTICLE_WINDOW = 12
 
 
 def _is_common_word(word: str) -> bool:
@@ -182,13 +183,15 @@ def _ner_person_is_common_phrase(text: str, result: RecognizerResult) -> bool:
     """NER's PERSON is a title or a common noun capitalised, not a name.
 
     Two or more words that are all dictionary words and none a census name are a title in
-    title case ("Hollow Lanterns", "Burning Questions"); one such word after
-    an article is a common noun ("sent by the Goblin"); a subject whose predicate noun is a
-    work or a thing is no person ("Quorvane is a 2009 Danish heist comedy").
+    title case ("Hollow Lanterns", "Burning Questions"); one such word after an article is a
+    common noun ("sent by the Goblin"); a subject whose predicate noun is a work or a thing
+    is no person ("Quorvane is a 2009 Danish heist comedy").
     """
     words = _NER_WORD_RE.findall(text, result.start, result.end)
     if words and all(_is_common_word(w) for w in words):
-        if len(words) > 1 or _DETERMINER_BEFORE_RE.search(text, 0, result.start):
+        # Only the few characters before the name can hold the article.
+        before = max(0, result.start - _ARTICLE_WINDOW)
+        if len(words) > 1 or _DETERMINER_BEFORE_RE.search(text, before, result.start):
             return True
     return bool(_THING_PREDICATE_RE.match(text, result.end))
 
