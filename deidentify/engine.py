@@ -28,7 +28,9 @@ from presidio_analyzer import (
 )
 
 from deidentify.recognizers import CUSTOM_RECOGNIZERS
+from deidentify.recognizers.census_name_recognizer import common_surnames, first_names
 from deidentify.recognizers.clinical_terms import DRUGS, VITALS_RE, is_clinical_phrase
+from deidentify.recognizers.english_words import is_english_word
 from deidentify.recognizers.us_address_terms import STATE_CODES, STATE_NAMES
 from deidentify.recognizers.weekday_recognizer import CUED_LOWER_WEEKDAY
 
@@ -78,7 +80,7 @@ _EPONYM_TAIL_RE = re.compile(
     r"reflex|risk|criteria|rule|classification|stage|staging|method|procedure|operation|index|"
     r"sarcoma|maneuver|test|criteria|classification|tumor|ulcer|fracture|disorder|dementia|"
     # The word must end there: "points out" after a name is a verb, not "McBurney's point".
-    r"esophagus|point|triad|reflex|phenomenon)\b",
+    r"esophagus|point|triad|reflex|phenomenon|angina)\b",
     re.IGNORECASE,
 )
 
@@ -152,6 +154,51 @@ _DOSE_RE = re.compile(r"\d\s*(?:mg|mcg|g|mL|L|units?|mEq|mmol|%)\b", re.IGNORECA
 _AFTER_TITLE_RE = re.compile(r"(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|MS|DR))\.?[ \t]{1,3}$")
 # Courtesy titles and the "pt" cue are not names: "Pt Miss" alone is no person.
 _TITLES = frozenset("mr mrs ms miss mx dr pt patient".split())
+
+
+_NER_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+# What NER calls a person but the sentence says is a work or a thing: "Quorvane is a 2009
+# Danish heist comedy", "Vantrel was a drug" (English copula: the predicate noun denotes the
+# subject). Up to three modifiers before the noun.
+_THING_PREDICATE_RE = re.compile(
+    r"[ \t]+(?:is|was)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,3}?[\w-]*?"
+    r"(?:film|movie|comedy|drama|thriller|documentary|series|sitcom|novel|song|album|band|"
+    r"company|brand|app|game|city|town|village|river|drug|medication|disease|syndrome)"
+    # The noun ends its phrase: punctuation, the end, a participle or a function word follows
+    # ("a film directed by", "a drug used for"), not another noun ("a drug rep").
+    r"(?![\w-])(?=[ \t]*(?:[^\w \t]|$)|[ \t]+(?:\p{Ll}+(?:ed|ing)|that|which|about|by|from|in|"
+    r"of|on|with|for|and|or|but)\b)",
+)
+_DETERMINER_BEFORE_RE = re.compile(r"(?i:\b(?:the|a|an|this|that))[ \t]+$")
+_ARTICLE_WINDOW = 12
+
+
+def _is_common_word(word: str) -> bool:
+    """A dictionary word of two letters or more that is no census first name or common surname."""
+    lower = word.lower().removesuffix("'s").removesuffix("’s")
+    return (
+        len(lower) > 1
+        and is_english_word(word)
+        and lower not in first_names()
+        and lower not in common_surnames()
+    )
+
+
+def _ner_person_is_common_phrase(text: str, result: RecognizerResult) -> bool:
+    """NER's PERSON is a title or a common noun capitalised, not a name.
+
+    Two or more words that are all dictionary words and none a census name are a title in
+    title case ("Hollow Lanterns", "Burning Questions"); one such word after an article is a
+    common noun ("sent by the Goblin"); a subject whose predicate noun is a work or a thing
+    is no person ("Quorvane is a 2009 Danish heist comedy").
+    """
+    words = _NER_WORD_RE.findall(text, result.start, result.end)
+    if words and all(_is_common_word(w) for w in words):
+        # Only the few characters before the name can hold the article.
+        before = max(0, result.start - _ARTICLE_WINDOW)
+        if len(words) > 1 or _DETERMINER_BEFORE_RE.search(text, before, result.start):
+            return True
+    return bool(_THING_PREDICATE_RE.match(text, result.end))
 
 
 def _make_tldextract_offline() -> None:
@@ -293,5 +340,7 @@ def is_false_positive(text: str, result: RecognizerResult) -> bool:
             return True
         # Any capitalised word before "disease", "reflex", "risk score"... is an eponym.
         if _EPONYM_TAIL_RE.match(text[result.end :]):
+            return True
+        if result.entity_type == "PERSON" and _ner_person_is_common_phrase(text, result):
             return True
     return False

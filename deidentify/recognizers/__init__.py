@@ -6,6 +6,7 @@ from deidentify.recognizers.age_over_89_recognizer import AgeOver89Recognizer
 from deidentify.recognizers.care_site_recognizer import CareSiteRecognizer
 from deidentify.recognizers.census_name_recognizer import CensusNameRecognizer
 from deidentify.recognizers.clinical_date_recognizer import ClinicalDateRecognizer
+from deidentify.recognizers.creator_work_recognizer import CreatorWorkRecognizer
 from deidentify.recognizers.facility_name_recognizer import FacilityNameRecognizer
 from deidentify.recognizers.foreign_name_pair_recognizer import ForeignNamePairRecognizer
 from deidentify.recognizers.human_verb_name_recognizer import HumanVerbNameRecognizer
@@ -14,6 +15,10 @@ from deidentify.recognizers.intl_postal_code_recognizer import IntlPostalCodeRec
 from deidentify.recognizers.intl_street_recognizer import IntlStreetRecognizer
 from deidentify.recognizers.long_card_number_recognizer import LongCardNumberRecognizer
 from deidentify.recognizers.middle_initial_name_recognizer import MiddleInitialNameRecognizer
+from deidentify.recognizers.person_noun_apposition_recognizer import (
+    PersonNounAppositionRecognizer,
+)
+from deidentify.recognizers.person_predicate_recognizer import PersonPredicateRecognizer
 from deidentify.recognizers.place_cue_recognizer import PlaceCueRecognizer
 from deidentify.recognizers.postal_address_recognizer import PostalAddressRecognizer
 from deidentify.recognizers.surname_shape_recognizer import SurnameShapeRecognizer
@@ -25,6 +30,7 @@ from deidentify.recognizers.us_phone_fax_recognizer import UsPhoneFaxRecognizer
 from deidentify.recognizers.us_ssn_cue_recognizer import UsSsnCueRecognizer
 from deidentify.recognizers.us_street_address_recognizer import UsStreetAddressRecognizer
 from deidentify.recognizers.us_zip_recognizer import UsZipRecognizer
+from deidentify.recognizers.vocative_name_recognizer import VocativeNameRecognizer
 from deidentify.recognizers.weekday_recognizer import WeekdayRecognizer
 
 CUSTOM_RECOGNIZERS = (
@@ -32,6 +38,7 @@ CUSTOM_RECOGNIZERS = (
     CareSiteRecognizer,
     CensusNameRecognizer,
     ClinicalDateRecognizer,
+    CreatorWorkRecognizer,
     FacilityNameRecognizer,
     ForeignNamePairRecognizer,
     HumanVerbNameRecognizer,
@@ -40,6 +47,8 @@ CUSTOM_RECOGNIZERS = (
     IntlStreetRecognizer,
     LongCardNumberRecognizer,
     MiddleInitialNameRecognizer,
+    PersonNounAppositionRecognizer,
+    PersonPredicateRecognizer,
     PlaceCueRecognizer,
     PostalAddressRecognizer,
     SurnameShapeRecognizer,
@@ -51,6 +60,7 @@ CUSTOM_RECOGNIZERS = (
     UsSsnCueRecognizer,
     UsStreetAddressRecognizer,
     UsZipRecognizer,
+    VocativeNameRecognizer,
     WeekdayRecognizer,
 )
 
@@ -60,6 +70,7 @@ __all__ = [
     "CareSiteRecognizer",
     "CensusNameRecognizer",
     "ClinicalDateRecognizer",
+    "CreatorWorkRecognizer",
     "FacilityNameRecognizer",
     "ForeignNamePairRecognizer",
     "HumanVerbNameRecognizer",
@@ -68,6 +79,8 @@ __all__ = [
     "IntlStreetRecognizer",
     "LongCardNumberRecognizer",
     "MiddleInitialNameRecognizer",
+    "PersonNounAppositionRecognizer",
+    "PersonPredicateRecognizer",
     "PlaceCueRecognizer",
     "PostalAddressRecognizer",
     "SurnameShapeRecognizer",
@@ -79,5 +92,6 @@ __all__ = [
     "UsSsnCueRecognizer",
     "UsStreetAddressRecognizer",
     "UsZipRecognizer",
+    "VocativeNameRecognizer",
     "WeekdayRecognizer",
 ]

@@ -11,7 +11,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from deidentify.recognizers.clinical_terms import is_clinical_phrase
+from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 from deidentify.recognizers.english_words import is_english_word
 
 
@@ -26,6 +26,61 @@ def first_names() -> frozenset[str]:
         with Path(names.FILES[key]).open(encoding="ascii") as handle:
             found.update(line.split(maxsplit=1)[0].lower() for line in handle if line.strip())
     return frozenset(found)
+
+
+# A surname counts as common when at least 1 in 100,000 people of the 1990 census bore it (the
+# list's frequency column, in percent, is at least 0.001): about 18,800 names.
+_COMMON_SURNAME_PERCENT = 0.001
+
+
+@functools.cache
+def common_surnames() -> frozenset[str]:
+    """Lower-cased common surnames of the 1990 US census (``names`` package, see above).
+
+    Rare entries of the full list (88,799 names) are ordinary words ("Union", "Novel"); the
+    common ones are names first ("Fowler", "Chandler", "Levine"), though some are words too
+    ("White", "Street"), so the list is only used where a cue says a person is named.
+    """
+    found: set[str] = set()
+    with Path(names.FILES["last"]).open(encoding="ascii") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) >= 2 and float(parts[1]) >= _COMMON_SURNAME_PERCENT:
+                found.add(parts[0].lower())
+    return frozenset(found)
+
+
+# Months, weekdays and holidays, some of which the census lists as surnames ("Christmas").
+_CALENDAR_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving
+    halloween hanukkah passover ramadan
+    """.split()
+)
+
+
+def could_be_cued_name(word: str) -> bool:
+    """Tell whether ``word`` may be a name where a cue says a person is named.
+
+    After a person noun, a courtesy title or before "novel" a capitalised word is a name
+    unless it is a function word, a month, weekday or holiday, a drug or clinical
+    vocabulary. An English dictionary word passes only as a census first name or a common
+    census surname ("the Fowler novel", "founders: Ivy and Sexton"); eponyms pass too, since
+    beside such a cue they are surnames.
+
+    Args:
+        word: One word, any case.
+
+    Returns:
+        True when the word may be a name.
+    """
+    lower = word.lower()
+    if lower in STOP_WORDS or lower in _CALENDAR_WORDS:
+        return False
+    if is_clinical_phrase(word) and lower not in EPONYMS:
+        return False
+    return lower in first_names() or lower in common_surnames() or not is_english_word(word)
 
 
 def _is_title_word(word: str) -> bool:

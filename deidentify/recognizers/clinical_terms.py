@@ -24,7 +24,8 @@ EPONYMS = frozenset(
     """.split()
 )
 
-# Drugs and brands that spaCy sm tags PERSON/GPE; the commonest ED/inpatient medications.
+# Drugs and brands that spaCy sm tags PERSON/GPE; the commonest ED/inpatient medications, and
+# the over-the-counter brands patients name in messages ("Zyrtec, can I take it with ...").
 DRUGS = frozenset(
     """
     acetaminophen tylenol ibuprofen motrin advil aleve naproxen aspirin asa toradol ketorolac
@@ -45,7 +46,9 @@ DRUGS = frozenset(
     miralax dulcolax zoloft sertraline prozac fluoxetine lexapro escitalopram celexa
     wellbutrin trazodone gabapentin neurontin lyrica keppra levetiracetam dilantin depakote
     lamictal tegretol flexeril cyclobenzaprine robaxin ambien zolpidem melatonin tpa
-    alteplase nitroglycerin nitro potassium magnesium
+    alteplase nitroglycerin nitro potassium magnesium zyrtec cetirizine claritin loratadine
+    allegra fexofenadine flonase fluticasone sudafed pseudoephedrine mucinex guaifenesin
+    imodium loperamide pepto tums nyquil dayquil excedrin midol
     """.split()
 )
 

@@ -124,6 +124,31 @@ CASES = [
         "my aunt lives in <ADDRESS>, near <ADDRESS>",
     ),
     ("lives in snf, walks with a walker", "lives in snf, walks with a walker"),
+    # A cue that a person is named keeps an eponym surname that NER's filter would drop.
+    (
+        "We discussed the Wilson novel with Dr. Okafor.",
+        "We discussed the <PERSON> novel with Dr. <PERSON>.",
+    ),
+    (
+        "The shop has three founders: Okonta, Wilson and Brandvik.",
+        "The shop has three founders: <PERSON>, <PERSON> and <PERSON>.",
+    ),
+    # Subjects of person predicates, addressees, givers and recipients are names.
+    (
+        "Brandvik and Kussmaul were structural engineers.",
+        "<PERSON> and <PERSON> were structural engineers.",
+    ),
+    ("Odalys, can I reschedule to Friday?", "<PERSON>, can I reschedule to <DATE>?"),
+    ("ebele had given tamsin her keys", "<PERSON> had given <PERSON> her keys"),
+    # ... but not drugs or services addressed, nor a film's title.
+    (
+        "Call Cardiology, please. Tylenol, can I take it?",
+        "Call Cardiology, please. Tylenol, can I take it?",
+    ),
+    (
+        "Quorvane is a 2009 Danish heist comedy directed by Tamsin Oduya.",
+        "Quorvane is a 2009 Danish heist comedy directed by <PERSON>.",
+    ),
 ]
 
 
