@@ -154,6 +154,8 @@ def country_names() -> frozenset[str]:
 
 
 _YEAR_ONLY = re.compile(r"[12]\d{3}")
+# An e-mail address has an "@", or an "at" written out to hide it ("jo at example dot org").
+_EMAIL_MARK = re.compile(r"@|\bat\b|\[at\]|\(at\)", re.IGNORECASE)
 
 
 def _normalise_place(value: str) -> str:
@@ -173,7 +175,8 @@ def phi_tag(tag: str, value: str) -> str:
     state (45 CFR 164.514(b)(2)(i)(B)); anything more ("Berlin, Germany", a street
     address ending with the country) keeps the tag. A date that is only a year later than
     this year minus 90 is YEAR (164.514(b)(2)(i)(C) keeps the year unless it indicates an
-    age over 89); an earlier year, or a year with anything more, keeps the tag.
+    age over 89); an earlier year, or a year with anything more, keeps the tag. An e-mail
+    label on text that holds no address (the word "email") is NEUTRAL.
 
     Args:
         tag: The tag the corpus label maps to.
@@ -184,6 +187,8 @@ def phi_tag(tag: str, value: str) -> str:
     """
     if tag == "ADDRESS" and _normalise_place(value) in country_names():
         return NEUTRAL
+    if tag == "EMAIL" and not _EMAIL_MARK.search(value):
+        return NEUTRAL  # a label on the word "email", not on an address
     if tag == "DATE" and _YEAR_ONLY.fullmatch(value.strip()):
         if int(value.strip()) > date.today().year - 90:
             return YEAR

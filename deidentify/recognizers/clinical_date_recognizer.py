@@ -22,7 +22,8 @@ class ClinicalDateRecognizer(PatternRecognizer):
     """Recognize the date formats found in notes and scheduler comments.
 
     Covers 01/02/2026, 1/2/26, 1-2-2026, 2026-01-02 (with an optional time), Jan 2 2026,
-    January 2nd, 2026, 2 Jan 2026, Jan 2026 and month-day without a year ("March 5th").
+    January 2nd, 2026, 2 Jan 2026, 02-Jan-2026, Jan 2026 and month-day without a year
+    ("March 5th").
     Month/day with slashes and no year ("on 3/4") needs a preceding cue because a bare "3/4"
     is a fraction or a ratio. A year alone is not PHI under Safe Harbor and is left alone.
     """
@@ -51,6 +52,16 @@ class ClinicalDateRecognizer(PatternRecognizer):
             "d Month y (strong)",
             r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s*(?:19|20)\d{2}\b)?",
             0.8,
+        ),
+        # The DD-Mon-YYYY form of Oracle-based clinical systems and lab reports ("17-Feb-2023",
+        # "05/MAR/24"): the "d Month y" pattern above takes spaces only.
+        Pattern(
+            "d-Mon-y (strong)",
+            r"(?<![\d/-])(?:0?[1-9]|[12]\d|3[01])([-/])"
+            + _MONTH
+            + r"\1(?:(?:19|20)\d{2}|\d{2})(?![\d/-])"
+            + _TIME,
+            0.85,
         ),
         Pattern("Month y (medium)", r"\b" + _MONTH + r",?\s+(?:19|20)\d{2}\b", 0.6),
         Pattern(

@@ -221,6 +221,14 @@ def test_country_alone_is_not_a_missed_address(tmp_path):
     assert address["char_precision"] == 1.0
 
 
+def test_phi_tag_email_needs_an_address():
+    assert ev.phi_tag("EMAIL", "email") == NEUTRAL
+    assert ev.phi_tag("EMAIL", "e-mail") == NEUTRAL
+    assert ev.phi_tag("EMAIL", "r.okafor@example.org") == "EMAIL"
+    assert ev.phi_tag("EMAIL", "r.okafor at example dot org") == "EMAIL"
+    assert ev.phi_tag("EMAIL", "rokafor[at]example.org") == "EMAIL"
+
+
 THIS_YEAR = date.today().year
 
 

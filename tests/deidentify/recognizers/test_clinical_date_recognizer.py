@@ -18,6 +18,8 @@ RECOGNIZER = ClinicalDateRecognizer()
         ("on March 5th, 2021 at clinic", ["March 5th, 2021"]),
         ("since January 2023", ["January 2023"]),
         ("f/u on 08/22, call", ["08/22"]),
+        ("drawn 09-Nov-2024 06:15, hemolyzed", ["09-Nov-2024 06:15"]),
+        ("collected 5/MAR/24", ["5/MAR/24"]),
         # negatives: vitals, ratios, doses, bare years, the verb "may", durations
         ("BP 120/80, HR 88", []),
         ("carbidopa-levodopa 25/100 mg TID", []),
@@ -25,6 +27,7 @@ RECOGNIZER = ClinicalDateRecognizer()
         ("diagnosed back in 2021", []),
         ("pt may 2 doses today", []),
         ("symptoms x2 days, 3 weeks ago", []),
+        ("lot 12-Mar-20255", []),  # a longer code, not a date
     ],
 )
 def test_clinical_date_recognizer(found, text, expected):
