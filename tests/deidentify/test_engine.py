@@ -63,3 +63,31 @@ def test_is_false_positive_lower_case_ner(text, value, entity, dropped):
 )
 def test_is_false_positive_common_words_and_things(text, value, dropped):
     assert is_false_positive(text, _ner(text, value)) is dropped
+
+
+def test_context_enhancer_boosts_cued_findings_and_passes_the_others_through():
+    """Only findings of recognizers with context words go through Presidio's enhancer."""
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    from deidentify.engine import get_analyzer
+
+    analyzer = get_analyzer()
+    text = "member number 123456789 seen with Okafor"
+    cued = PatternRecognizer(
+        supported_entity="ID", patterns=[Pattern("nine", r"\d{9}", 0.1)], context=["member"]
+    )
+    plain = PatternRecognizer(supported_entity="PERSON", deny_list=["Okafor"])
+    results = [
+        *cued.analyze(text, ["ID"]),
+        *plain.analyze(text, ["PERSON"]),
+    ]
+    for result, recognizer in zip(results, (cued, plain), strict=True):
+        result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = recognizer.id
+    nlp_artifacts = analyzer.nlp_engine.process_text(text, "en")
+    enhanced = analyzer.context_aware_enhancer.enhance_using_context(
+        text, results, nlp_artifacts, [cued, plain]
+    )
+    by_type = {r.entity_type: r for r in enhanced}
+    assert by_type["ID"].score == pytest.approx(0.45)  # 0.1 + 0.35 context factor
+    assert by_type["PERSON"] is results[1]  # not copied, not changed
+    assert by_type["PERSON"].score == 1.0
