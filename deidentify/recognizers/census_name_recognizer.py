@@ -13,6 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 from deidentify.recognizers.english_words import is_english_word
+from deidentify.recognizers.findings import finding
 
 
 @functools.cache
@@ -225,18 +226,6 @@ class CensusNameRecognizer(EntityRecognizer):
                 continue
             span = doc[i:end]
             score = self.SCORE_FULL if end - i > 1 else self.SCORE_FIRST_ONLY
-            results.append(
-                RecognizerResult(
-                    entity_type="PERSON",
-                    start=span.start_char,
-                    end=span.end_char,
-                    score=score,
-                    analysis_explanation=None,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            results.append(finding(self, "PERSON", span.start_char, span.end_char, score))
             i = end
         return results

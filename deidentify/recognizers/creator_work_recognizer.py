@@ -11,6 +11,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 from deidentify.recognizers.english_words import is_english_word
+from deidentify.recognizers.findings import finding
 
 _WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*"
 _ITEM = _WORD + r"(?:[ \t]+" + _WORD + r")?"
@@ -91,17 +92,5 @@ class CreatorWorkRecognizer(EntityRecognizer):
             for match in pattern.finditer(text):
                 ner_person = any(s <= match.start() and match.end() <= e for s, e in persons)
                 if all(self._is_name_word(w, ner_person) for w in match.group().split()):
-                    results.append(
-                        RecognizerResult(
-                            entity_type="PERSON",
-                            start=match.start(),
-                            end=match.end(),
-                            score=self.SCORE,
-                            analysis_explanation=None,
-                            recognition_metadata={
-                                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            },
-                        )
-                    )
+                    results.append(finding(self, "PERSON", match.start(), match.end(), self.SCORE))
         return results

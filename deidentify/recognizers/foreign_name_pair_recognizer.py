@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from deidentify.recognizers.clinical_terms import is_clinical_phrase
 from deidentify.recognizers.english_words import english_words, is_english_word
+from deidentify.recognizers.findings import finding
 from deidentify.recognizers.us_address_terms import STATE_NAMES
 
 
@@ -86,16 +87,6 @@ class ForeignNamePairRecognizer(EntityRecognizer):
                 continue
             if self._is_foreign_proper_noun(first) and self._is_foreign_proper_noun(second):
                 results.append(
-                    RecognizerResult(
-                        entity_type="PERSON",
-                        start=first.idx,
-                        end=second.idx + len(second.text),
-                        score=self.SCORE,
-                        analysis_explanation=None,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
+                    finding(self, "PERSON", first.idx, second.idx + len(second.text), self.SCORE)
                 )
         return results

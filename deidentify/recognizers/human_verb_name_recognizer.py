@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deidentify.recognizers.caseless import CaselessRules, has_capitals
 from deidentify.recognizers.census_name_recognizer import could_be_given_name
 
 # A capitalised word in any alphabet, hyphenated parts in either case ("Saarinen-aho").
@@ -22,7 +22,6 @@ _VERB = (
     r"painting|dancing|teaching|composing|drawing|performing|studying))"
 )
 _LOWER_WORD = r"\p{Ll}{2,}(?:-\p{Ll}+)*"
-_UPPER_RE = re.compile(r"\p{Lu}")
 _START = r"(?<![\p{L}\d'’.-])"
 # Verbs of giving and telling whose first object, before a possessive, is the person who
 # receives ("gave Ingrid her keys", "had sent Tovah his address"): English double-object
@@ -115,17 +114,15 @@ class HumanVerbNameRecognizer(PatternRecognizer):
         """.split()
     )
 
-    def __init__(self, supported_language: str = "en", *, caseless: bool = False) -> None:
+    def __init__(self, supported_language: str = "en") -> None:
         super().__init__(
             supported_entity="PERSON",
-            patterns=self.CASELESS_PATTERNS if caseless else self.PATTERNS,
+            patterns=self.PATTERNS,
             context=[],
             supported_language=supported_language,
             name="HumanVerbNameRecognizer",
         )
-        self._caseless = (
-            None if caseless else HumanVerbNameRecognizer(supported_language, caseless=True)
-        )
+        self._caseless = CaselessRules(self, self.CASELESS_PATTERNS)
 
     def analyze(
         self,
@@ -145,12 +142,8 @@ class HumanVerbNameRecognizer(PatternRecognizer):
         Returns:
             The PERSON results.
         """
-        if self._caseless is not None and not _UPPER_RE.search(text):
-            results = self._caseless.analyze(text, entities, nlp_artifacts, regex_flags)
-            # Presidio groups results by the id of the registered recognizer (this one).
-            for result in results:
-                result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
-            return results
+        if not has_capitals(text):
+            return self._caseless.find(text, entities, nlp_artifacts, regex_flags)
         return super().analyze(text, entities, nlp_artifacts, regex_flags)
 
     @classmethod

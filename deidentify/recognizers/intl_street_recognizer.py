@@ -7,6 +7,7 @@ import re as stdlib_re
 import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+from deidentify.recognizers.caseless import CaselessRules, has_capitals
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
 from deidentify.recognizers.english_words import is_english_word
 
@@ -168,13 +169,6 @@ def _is_invalid(pattern_text: str) -> bool:
     return bool(compound) and is_english_word(compound.group().split("-")[-1])
 
 
-class _CaselessStreets(PatternRecognizer):
-    """The same rules for texts written without capitals (see IntlStreetRecognizer)."""
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        return _is_invalid(pattern_text)
-
-
 class IntlStreetRecognizer(PatternRecognizer):
     """Recognize street addresses that carry a non-US street-type word.
 
@@ -203,13 +197,7 @@ class IntlStreetRecognizer(PatternRecognizer):
             supported_language=supported_language,
             name="IntlStreetRecognizer",
         )
-        self._caseless = _CaselessStreets(
-            supported_entity="LOCATION",
-            patterns=_patterns(caseless=True),
-            context=[],
-            supported_language=supported_language,
-            name="IntlStreetRecognizer",
-        )
+        self._caseless = CaselessRules(self, _patterns(caseless=True))
 
     def analyze(
         self,
@@ -231,13 +219,9 @@ class IntlStreetRecognizer(PatternRecognizer):
         """
         if not _PREFILTER_RE.search(text.lower()):
             return []
-        if any(c.isupper() for c in text):
+        if has_capitals(text):
             return super().analyze(text, entities, nlp_artifacts, regex_flags)
-        results = self._caseless.analyze(text, entities, nlp_artifacts, regex_flags)
-        # Presidio's context step drops findings of recognizers it does not know by id.
-        for result in results:
-            result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
-        return results
+        return self._caseless.find(text, entities, nlp_artifacts, regex_flags)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Reject clinical words and English words that only look like street names.

@@ -9,6 +9,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deidentify.recognizers.census_name_recognizer import could_be_cued_name
+from deidentify.recognizers.findings import finding
 
 # A capitalised word in any alphabet, with hyphenated or apostrophised parts ("Okafor-Lund").
 _WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*"
@@ -168,17 +169,4 @@ class PersonNounAppositionRecognizer(EntityRecognizer):
         if spans and nlp_artifacts is not None and nlp_artifacts.tokens is not None:
             pos = {token.idx: token.pos_ for token in nlp_artifacts.tokens}
             spans = {span for span in spans if pos.get(span[0]) not in self.NOT_NAME_POS}
-        return [
-            RecognizerResult(
-                entity_type="PERSON",
-                start=start,
-                end=end,
-                score=self.SCORE,
-                analysis_explanation=None,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for start, end in sorted(spans)
-        ]
+        return [finding(self, "PERSON", start, end, self.SCORE) for start, end in sorted(spans)]

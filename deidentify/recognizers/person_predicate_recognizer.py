@@ -10,6 +10,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.census_name_recognizer import could_be_cued_name
+from deidentify.recognizers.findings import finding
 from deidentify.recognizers.person_noun_apposition_recognizer import (
     PERSON_NOUNS,
     PERSON_NOUNS_PLURAL,
@@ -167,17 +168,7 @@ class PersonPredicateRecognizer(EntityRecognizer):
         if "PERSON" not in entities or not _CUES_RE.search(text):
             return []
         return [
-            RecognizerResult(
-                entity_type="PERSON",
-                start=start,
-                end=end,
-                score=self.SCORE,
-                analysis_explanation=None,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
+            finding(self, "PERSON", start, end, self.SCORE)
             for pattern in (_PREDICATE_RE, *_ADJECTIVE_RES)
             for match in pattern.finditer(text)
             for start, end in self._names(text, match)

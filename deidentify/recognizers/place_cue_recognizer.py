@@ -9,6 +9,7 @@ from babel import Locale
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from deidentify.recognizers.caseless import CaselessRules, has_capitals
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
 from deidentify.recognizers.english_words import is_english_word
 from deidentify.recognizers.us_address_terms import STATE_CODES, STATE_NAMES
@@ -128,13 +129,6 @@ def _is_invalid(pattern_text: str) -> bool:
     return not significant or all(is_english_word(w) for w in significant)
 
 
-class _CaselessPlaces(PatternRecognizer):
-    """The same rules for texts written without capitals (see PlaceCueRecognizer)."""
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        return _is_invalid(pattern_text)
-
-
 class PlaceCueRecognizer(PatternRecognizer):
     """Recognize a town named by its context: a residence or travel verb, or its postcode.
 
@@ -162,13 +156,7 @@ class PlaceCueRecognizer(PatternRecognizer):
             supported_language=supported_language,
             name="PlaceCueRecognizer",
         )
-        self._caseless = _CaselessPlaces(
-            supported_entity="LOCATION",
-            patterns=_patterns(caseless=True),
-            context=[],
-            supported_language=supported_language,
-            name="PlaceCueRecognizer",
-        )
+        self._caseless = CaselessRules(self, _patterns(caseless=True))
 
     def analyze(
         self,
@@ -188,13 +176,9 @@ class PlaceCueRecognizer(PatternRecognizer):
         Returns:
             The findings.
         """
-        if any(c.isupper() for c in text):
+        if has_capitals(text):
             return super().analyze(text, entities, nlp_artifacts, regex_flags)
-        results = self._caseless.analyze(text, entities, nlp_artifacts, regex_flags)
-        # Presidio's context step drops findings of recognizers it does not know by id.
-        for result in results:
-            result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
-        return results
+        return self._caseless.find(text, entities, nlp_artifacts, regex_flags)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Reject places that are English or clinical words, states, countries or years.

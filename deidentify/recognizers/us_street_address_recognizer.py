@@ -7,6 +7,7 @@ from typing import ClassVar
 import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+from deidentify.recognizers.caseless import CaselessRules, has_capitals
 from deidentify.recognizers.clinical_terms import CLINICAL_WORDS, DRUGS
 from deidentify.recognizers.us_address_terms import STATE_RE, STREET_SUFFIXES
 
@@ -38,14 +39,14 @@ _NOT_STREET = CLINICAL_WORDS | DRUGS | _COUNT_WORDS
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 
-class _CaselessStreets(PatternRecognizer):
-    """The caseless street rule (see UsStreetAddressRecognizer)."""
+def _is_count_phrase(pattern_text: str) -> bool:
+    """Reject a caseless street whose words are counts or clinical words ("4 lane highway").
 
-    def invalidate_result(self, pattern_text: str) -> bool:
-        # The words between the house number and the suffix ("lane" of "4 lane highway" is a
-        # count word there; the suffix "lane" of "22 cherry lane" is not checked).
-        street = _CASELESS_UNIT_RE.sub("", pattern_text)
-        return any(w.lower() in _NOT_STREET for w in _TOKEN_RE.findall(street)[:-1])
+    Only the words between the house number and the suffix are checked: "lane" of "4 lane
+    highway" is a count word there; the suffix "lane" of "22 cherry lane" is not checked.
+    """
+    street = _CASELESS_UNIT_RE.sub("", pattern_text)
+    return any(w.lower() in _NOT_STREET for w in _TOKEN_RE.findall(street)[:-1])
 
 
 _CASELESS_UNIT_RE = re.compile(r",?[ \t]+(?:apt|apartment|suite|ste|unit|#).*$", re.IGNORECASE)
@@ -114,13 +115,7 @@ class UsStreetAddressRecognizer(PatternRecognizer):
             supported_language=supported_language,
             name="UsStreetAddressRecognizer",
         )
-        self._caseless = _CaselessStreets(
-            supported_entity="LOCATION",
-            patterns=[_CASELESS_STREET],
-            context=[],
-            supported_language=supported_language,
-            name="UsStreetAddressRecognizer",
-        )
+        self._caseless = CaselessRules(self, [_CASELESS_STREET], _is_count_phrase)
 
     def analyze(
         self,
@@ -141,10 +136,6 @@ class UsStreetAddressRecognizer(PatternRecognizer):
             The findings.
         """
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        if any(c.isupper() for c in text):
+        if has_capitals(text):
             return results
-        caseless = self._caseless.analyze(text, entities, nlp_artifacts, regex_flags)
-        # Presidio's context step drops findings of recognizers it does not know by id.
-        for result in caseless:
-            result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
-        return results + caseless
+        return results + self._caseless.find(text, entities, nlp_artifacts, regex_flags)
