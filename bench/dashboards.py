@@ -35,16 +35,25 @@ def _p95(values: list[float]) -> float:
 def probe(repeats: int = 20) -> dict[str, float]:
     """p95 seconds of cold page, cached rerun and filter change, as an executive."""
     from dashboards.users import write_users
+    from pipelines.lib.duck import file_key, published_connection
+    from pipelines.lib.settings import get_settings
 
-    # A throwaway user store and audit file; the run's own secrets (encryption keys) stay untouched.
-    saved = {k: os.environ.get(k) for k in ("OPS_SECRETS_DIR", "OPS_AUDIT_PATH")}
+    # A throwaway user store and audit file; the run's own secrets (encryption keys) stay untouched,
+    # and the published copy's key is handed over in the environment, as to a dashboard server.
+    settings = get_settings()
+    published_key = file_key(settings, "published_key", settings.published_path)
+    names = ("OPS_SECRETS_DIR", "OPS_AUDIT_PATH", "OPS_PUBLISHED_KEY")
+    saved = {k: os.environ.get(k) for k in names}
     # Streamlit's script runner installs the app as `__main__` and leaves it there; the
     # increment's HL7/X12 worker processes would then re-run the app at start-up and die.
     main = sys.modules["__main__"]
     secrets = Path(tempfile.mkdtemp(prefix="bench-secrets-"))
     os.environ["OPS_SECRETS_DIR"] = str(secrets)
     os.environ["OPS_AUDIT_PATH"] = str(secrets / "audit.duckdb")
+    os.environ["OPS_PUBLISHED_KEY"] = published_key
     try:
+        # The pages turn an unreadable copy into a notice, which renders fast: open it here first.
+        published_connection().close()
         write_users({"bench": {"role": "executive", "facilities": ["*"], "password_hash": ""}})
         return _measure(repeats)
     finally:
@@ -78,6 +87,10 @@ def _measure(repeats: int) -> dict[str, float]:
         at.session_state[IDENTITY_KEY] = "bench"
         at.run()
         at.switch_page(PAGE).run()
+        # A page that failed (no published copy, a wrong key) renders fast: never time one.
+        errors = [e.value for e in at.exception] + [e.value for e in at.error]
+        if errors:
+            raise RuntimeError(f"the dashboard page failed, nothing to measure: {errors[:2]}")
         return at
 
     open_page()  # warm-up: the first AppTest pays Python imports, which a running server has done

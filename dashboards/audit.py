@@ -29,8 +29,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib.duck import attach_encrypted, load_httpfs, open_encrypted
-from pipelines.lib.settings import get_settings, load_keys
+from pipelines.lib.duck import attach_encrypted, file_key, load_httpfs, open_encrypted
+from pipelines.lib.settings import get_settings
 
 GENESIS_HASH = "0" * 64
 ACTIONS = ("view", "filter", "export", "login", "logout", "denied")
@@ -119,7 +119,7 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
 def connect(path: Path | None = None, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Open the audit log (encrypted with `audit_key`; catalog `audit`, in use)."""
     path = path or audit_path()
-    key = load_keys(get_settings(), names=("audit_key",))["audit_key"]
+    key = file_key(get_settings(), "audit_key", path)
     # Another process (a second server, the verify CLI) may hold the file for a moment.
     for attempt in range(20):
         try:
@@ -145,7 +145,7 @@ def _appender() -> duckdb.DuckDBPyConnection:
 def _attached_for_append(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The process's append connection with the audit file attached as `audit` and in use."""
     con = _appender()
-    key = load_keys(get_settings(), names=("audit_key",))["audit_key"]
+    key = file_key(get_settings(), "audit_key", path)
     for attempt in range(20):  # another process may hold the file for a moment
         try:
             attach_encrypted(con, path, "audit", key)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
-from pipelines.lib.duck import attach_encrypted, load_httpfs
-from pipelines.lib.settings import get_settings, load_keys
+from pipelines.lib.duck import attach_encrypted, file_key, load_httpfs
+from pipelines.lib.settings import get_settings
 
 WAREHOUSE_ALIAS = "wh"
 
@@ -28,5 +28,5 @@ class Plugin(BasePlugin):
         """Runs on every new dbt connection, before the profile's attachments."""
         load_httpfs(conn)
         settings = get_settings()
-        key = load_keys(settings, names=("warehouse_key",))["warehouse_key"]
+        key = file_key(settings, "warehouse_key", settings.warehouse_path)
         attach_encrypted(conn, settings.warehouse_path, WAREHOUSE_ALIAS, key)

@@ -90,6 +90,16 @@ def encrypt_in_place(path: Path, key: str) -> None:
     Path(f"{path}.wal").unlink(missing_ok=True)
 
 
+def file_key(settings: Settings, name: str, path: Path) -> str:
+    """The key `name` of the encrypted file `path`.
+
+    A key is drawn (and stored) only for a file that does not exist yet: for an existing file a
+    new key could only fail later with "wrong encryption key", so a missing key is an error that
+    names the variable to set.
+    """
+    return load_keys(settings, create=not Path(path).exists(), names=(name,))[name]
+
+
 def open_encrypted(
     path: Path,
     key: str,
@@ -127,14 +137,16 @@ def phi_connection(
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the PHI zone attached as `phi` (optionally `vault`, `wh`)."""
     settings = settings or get_settings()
-    keys = load_keys(settings)
+    files = [("phi", settings.phi_db_path, "phi_key")]
+    if with_vault:
+        files.append(("vault", settings.vault_path, "vault_key"))
+    if with_warehouse:
+        files.append(("wh", settings.warehouse_path, "warehouse_key"))
+    keys = {alias: file_key(settings, name, path) for alias, path, name in files}
     con = duckdb.connect()
     load_httpfs(con)
-    attach_encrypted(con, settings.phi_db_path, "phi", keys["phi_key"])
-    if with_vault:
-        attach_encrypted(con, settings.vault_path, "vault", keys["vault_key"])
-    if with_warehouse:
-        attach_encrypted(con, settings.warehouse_path, "wh", keys["warehouse_key"])
+    for alias, path, _name in files:
+        attach_encrypted(con, path, alias, keys[alias])
     return con
 
 
@@ -143,7 +155,7 @@ def warehouse_connection(
 ) -> duckdb.DuckDBPyConnection:
     """A connection to the de-identified warehouse (catalog `wh`, in use)."""
     settings = settings or get_settings()
-    key = load_keys(settings, names=("warehouse_key",))["warehouse_key"]
+    key = file_key(settings, "warehouse_key", settings.warehouse_path)
     return open_encrypted(settings.warehouse_path, key, alias="wh", read_only=read_only)
 
 
@@ -163,10 +175,9 @@ def published_connection(
         config: DuckDB configuration for the connection.
     """
     settings = settings or get_settings()
-    key = load_keys(settings, names=("published_key",))["published_key"]
-    return open_encrypted(
-        path or settings.published_path, key, alias="pub", read_only=read_only, config=config
-    )
+    path = path or settings.published_path
+    key = file_key(settings, "published_key", path)
+    return open_encrypted(path, key, alias="pub", read_only=read_only, config=config)
 
 
 def zone_key(settings: Settings, path: Path) -> str | None:
@@ -179,10 +190,10 @@ def zone_key(settings: Settings, path: Path) -> str | None:
     """
     path = Path(path).resolve()
     if path == settings.warehouse_path:
-        return load_keys(settings, names=("warehouse_key",))["warehouse_key"]
+        return file_key(settings, "warehouse_key", path)
     published = settings.published_path
     if path == published or (
         path.parent == published.parent and path.name.startswith(f".{published.stem}-")
     ):
-        return load_keys(settings, names=("published_key",))["published_key"]
+        return file_key(settings, "published_key", path)
     return None

@@ -13,8 +13,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.lib.duck import attach_encrypted, published_connection
-from pipelines.lib.settings import Settings, get_settings, load_keys
+from pipelines.lib.duck import attach_encrypted, file_key, published_connection
+from pipelines.lib.settings import Settings, get_settings
 
 PUBLISHED_SCHEMAS = ("marts", "reference")
 
@@ -37,10 +37,10 @@ def build_copy(settings: Settings) -> tuple[Path, dict[str, int]]:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.stem}-{datetime.now():%Y%m%d%H%M%S%f}.duckdb")
     counts: dict[str, int] = {}
-    keys = load_keys(settings, names=("warehouse_key",))
+    warehouse_key = file_key(settings, "warehouse_key", settings.warehouse_path)
     con = published_connection(settings, path=staging, read_only=False)
     try:
-        attach_encrypted(con, settings.warehouse_path, "wh", keys["warehouse_key"], read_only=True)
+        attach_encrypted(con, settings.warehouse_path, "wh", warehouse_key, read_only=True)
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() "
             "where database_name = 'wh' and schema_name in ('marts', 'reference') "

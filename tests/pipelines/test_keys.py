@@ -93,3 +93,15 @@ def test_a_plain_file_from_before_is_encrypted_in_place_with_every_row(ops_env):
     with pytest.raises(duckdb.CatalogException, match="without a key"):
         duckdb.connect(str(path))
     assert not list(path.parent.glob(".*encrypting*"))
+
+
+def test_an_existing_file_without_its_key_is_an_error_not_a_new_key(ops_env, monkeypatch):
+    """A fresh key for an existing file would only fail later as "wrong key": name the variable."""
+    with warehouse_connection() as con:
+        con.execute("create table t as select 1 as a")
+    settings = get_settings()
+    monkeypatch.delenv("OPS_WAREHOUSE_KEY")
+    monkeypatch.setenv("OPS_SECRETS_DIR", str(settings.secrets_dir.parent / "other-secrets"))
+    with pytest.raises(RuntimeError, match="OPS_WAREHOUSE_KEY"):
+        warehouse_connection(read_only=True)
+    assert not get_settings().keys_file.exists()
