@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import ClassVar
 
 import names
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 from deidentify.recognizers.english_words import is_english_word
-from deidentify.recognizers.findings import finding
+from deidentify.recognizers.findings import PersonFinder, finding
 
 
 @functools.cache
@@ -51,12 +51,13 @@ def common_surnames() -> frozenset[str]:
     return frozenset(found)
 
 
-# Months, weekdays and holidays, some of which the census lists as surnames ("Christmas").
+# Months, weekdays, holidays and days relative to today, some of which the census lists as
+# surnames ("Christmas").
 _CALENDAR_WORDS = frozenset(
     """
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving
-    halloween hanukkah passover ramadan
+    halloween hanukkah passover ramadan today tonight tomorrow yesterday
     """.split()
 )
 
@@ -65,7 +66,7 @@ def could_be_cued_name(word: str) -> bool:
     """Tell whether ``word`` may be a name where a cue says a person is named.
 
     After a person noun, a courtesy title or before "novel" a capitalised word is a name
-    unless it is a function word, a month, weekday or holiday, a drug or clinical
+    unless it is a function word, a calendar word ("May", "Christmas", "Today"), a drug or clinical
     vocabulary. An English dictionary word passes only as a census first name or a common
     census surname ("the Fowler novel", "founders: Ivy and Sexton"); eponyms pass too, since
     beside such a cue they are surnames.
@@ -107,7 +108,7 @@ def could_be_given_name(word: str) -> bool:
     return lower in first_names() or not is_english_word(word)
 
 
-class CensusNameRecognizer(EntityRecognizer):
+class CensusNameRecognizer(PersonFinder):
     """Recognize a proper noun that is a census first name, with the proper nouns after it.
 
     Why: spaCy's small and medium models miss names that have no cue around them
@@ -122,7 +123,6 @@ class CensusNameRecognizer(EntityRecognizer):
     ("Nora C Halvorsen"). A lone first name scores lower than a first + last name.
     """
 
-    ENTITIES: ClassVar[list[str]] = ["PERSON"]
     NOT_NAMES: ClassVar[frozenset[str]] = frozenset(
         """
         january february march april may june july august september october november december
@@ -140,13 +140,6 @@ class CensusNameRecognizer(EntityRecognizer):
     SCORE_FULL = 0.7
     SCORE_FIRST_ONLY = 0.5
     MAX_FOLLOWING = 2
-
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=self.ENTITIES,
-            supported_language=supported_language,
-            name="CensusNameRecognizer",
-        )
 
     def load(self) -> None:
         """Read the census lists once (the recognizer registry calls this at start-up)."""

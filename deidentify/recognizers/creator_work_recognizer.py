@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import regex as re
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.clinical_terms import EPONYMS, is_clinical_phrase
 from deidentify.recognizers.english_words import is_english_word
-from deidentify.recognizers.findings import finding
+from deidentify.recognizers.findings import PersonFinder, finding
 
 _WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*"
 _ITEM = _WORD + r"(?:[ \t]+" + _WORD + r")?"
@@ -33,7 +31,7 @@ _BY_RE = re.compile(r"(?i:\b" + _WORKS + r"[ \t]+by[ \t]+)\K(?-i:" + _ITEM + r")
 _CUES_RE = re.compile(r"(?i)\b" + _WORKS + r"\b")
 
 
-class CreatorWorkRecognizer(EntityRecognizer):
+class CreatorWorkRecognizer(PersonFinder):
     """Recognize the author named before or after a work ("the Okafor novel", "song by Lund").
 
     Why: a surname used attributively before "novel", "album" or "film", or after "song by",
@@ -45,20 +43,9 @@ class CreatorWorkRecognizer(EntityRecognizer):
     adjectives and holidays ("the French film", "the Christmas song").
     """
 
-    ENTITIES: ClassVar[list[str]] = ["PERSON"]
     # Above NER's 0.85, so that Presidio keeps this finding rather than NER's identical one,
     # which the clinical filter drops when the surname is an eponym.
     SCORE = 0.9
-
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=self.ENTITIES,
-            supported_language=supported_language,
-            name="CreatorWorkRecognizer",
-        )
-
-    def load(self) -> None:
-        """Nothing to load: the word lists are read on first use and cached."""
 
     @staticmethod
     def _is_name_word(word: str, ner_person: bool) -> bool:

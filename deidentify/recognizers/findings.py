@@ -25,3 +25,21 @@ def finding(
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
         },
     )
+
+
+class PersonFinder(EntityRecognizer):
+    """Base of the name recognizers that read spaCy's tokens and build their findings by hand.
+
+    Each registers under its class name, reports PERSON only, and loads nothing unless it says
+    so (the word lists are read on first use and cached).
+    """
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=["PERSON"],
+            supported_language=supported_language,
+            name=type(self).__name__,
+        )
+
+    def load(self) -> None:
+        """Nothing to load by default."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Token
 
 from deidentify.recognizers.clinical_terms import is_clinical_phrase
 from deidentify.recognizers.english_words import english_words, is_english_word
-from deidentify.recognizers.findings import finding
+from deidentify.recognizers.findings import PersonFinder, finding
 from deidentify.recognizers.us_address_terms import STATE_NAMES
 
 
@@ -19,7 +19,7 @@ def _is_title_word(word: str) -> bool:
     return len(word) >= 2 and word.isalpha() and word[0].isupper() and word[1:].islower()
 
 
-class ForeignNamePairRecognizer(EntityRecognizer):
+class ForeignNamePairRecognizer(PersonFinder):
     """Recognize exactly two adjacent proper nouns neither of which is an English word.
 
     Why: a given name and a surname from outside the US census ("Bolesław Kuźma") with no cue
@@ -31,18 +31,10 @@ class ForeignNamePairRecognizer(EntityRecognizer):
     it: "Acme Widget Holdings" is a name of a firm or a heading).
     """
 
-    ENTITIES: ClassVar[list[str]] = ["PERSON"]
     SCORE = 0.5
     STATES: ClassVar[frozenset[str]] = frozenset(
         word.lower() for name in STATE_NAMES for word in name.split()
     )
-
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=self.ENTITIES,
-            supported_language=supported_language,
-            name="ForeignNamePairRecognizer",
-        )
 
     def load(self) -> None:
         """Read the English word list at start-up (about a second), not in the first analysis."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex as re
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deidentify.recognizers.census_name_recognizer import could_be_cued_name
-from deidentify.recognizers.findings import finding
+from deidentify.recognizers.findings import PersonFinder, finding
 
 # A capitalised word in any alphabet, with hyphenated or apostrophised parts ("Okafor-Lund").
 _WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*"
@@ -86,7 +86,7 @@ _LOWER_TITLE_RE = re.compile(
 )
 
 
-class PersonNounAppositionRecognizer(EntityRecognizer):
+class PersonNounAppositionRecognizer(PersonFinder):
     """Recognize names after a noun or a title that denotes people.
 
     Why: NER misses a surname it has not seen even where the text says it is a person: a
@@ -103,7 +103,6 @@ class PersonNounAppositionRecognizer(EntityRecognizer):
     de-duplication.
     """
 
-    ENTITIES: ClassVar[list[str]] = ["PERSON"]
     SCORE = 0.9
     PATTERNS: ClassVar[tuple[re.Pattern, ...]] = (
         _PLURAL_RE,
@@ -112,23 +111,6 @@ class PersonNounAppositionRecognizer(EntityRecognizer):
         _LOWER_TITLE_RE,
     )
 
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=self.ENTITIES,
-            supported_language=supported_language,
-            name="PersonNounAppositionRecognizer",
-        )
-
-    def load(self) -> None:
-        """Nothing to load: the name lists are read on first use and cached."""
-
-    # Capitalised words that are no one's name after these cues.
-    NOT_NAMES: ClassVar[frozenset[str]] = frozenset(
-        """
-        january february march april may june july august september october november december
-        monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
-        """.split()
-    )
     # Parts of speech a name is never tagged with: a capitalised verb or adverb after "ms."
     # starts a sentence ("hx of ms. Went home"), and "went" is no lemma of the English list.
     NOT_NAME_POS: ClassVar[frozenset[str]] = frozenset(
@@ -137,12 +119,7 @@ class PersonNounAppositionRecognizer(EntityRecognizer):
 
     @classmethod
     def _is_name(cls, item: str) -> bool:
-        return all(
-            word.lower() not in cls.NOT_NAMES
-            and not is_role_word(word)
-            and could_be_cued_name(word)
-            for word in item.split()
-        )
+        return all(not is_role_word(word) and could_be_cued_name(word) for word in item.split())
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

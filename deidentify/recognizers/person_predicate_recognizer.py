@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex as re
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from deidentify.recognizers.census_name_recognizer import could_be_cued_name
-from deidentify.recognizers.findings import finding
+from deidentify.recognizers.findings import PersonFinder, finding
 from deidentify.recognizers.person_noun_apposition_recognizer import (
     PERSON_NOUNS,
     PERSON_NOUNS_PLURAL,
@@ -91,7 +91,7 @@ _ADJECTIVE_RES = (
 _CUES_RE = re.compile(r"\b(?:is|was|are|were)\b")
 
 
-class PersonPredicateRecognizer(EntityRecognizer):
+class PersonPredicateRecognizer(PersonFinder):
     """Recognize the capitalised subject of a copula whose predicate denotes people.
 
     Why: a surname with no other cue is still a person when the sentence says what the person
@@ -109,27 +109,14 @@ class PersonPredicateRecognizer(EntityRecognizer):
     test results ("beautiful", "busy", "reliable", "stable") are left out.
     """
 
-    ENTITIES: ClassVar[list[str]] = ["PERSON"]
     # Above NER's 0.85, so that Presidio keeps this finding rather than NER's identical one,
     # which the clinical filter drops when the surname is an eponym ("Wilson is a nurse").
     SCORE = 0.9
+    # Titles and roles that can stand as a subject ("Doctor is a ..."); calendar words are
+    # refused by could_be_cued_name.
     NOT_NAMES: ClassVar[frozenset[str]] = frozenset(
-        """
-        january february march april may june july august september october november december
-        monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
-        mr mrs ms miss mx dr doctor nurse patient
-        """.split()
+        "mr mrs ms miss mx dr doctor nurse patient".split()
     )
-
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=self.ENTITIES,
-            supported_language=supported_language,
-            name="PersonPredicateRecognizer",
-        )
-
-    def load(self) -> None:
-        """Nothing to load: the name lists are read on first use and cached."""
 
     @classmethod
     def _is_name_word(cls, word: str) -> bool:
