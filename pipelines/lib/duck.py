@@ -93,11 +93,26 @@ def encrypt_in_place(path: Path, key: str) -> None:
 def file_key(settings: Settings, name: str, path: Path) -> str:
     """The key `name` of the encrypted file `path`.
 
-    A key is drawn (and stored) only for a file that does not exist yet: for an existing file a
+    A key is drawn (and stored) only for a file that does not exist yet or is still a plain file
+    from before encryption (it is encrypted in place at its next write). For an encrypted file a
     new key could only fail later with "wrong encryption key", so a missing key is an error that
     names the variable to set.
     """
-    return load_keys(settings, create=not Path(path).exists(), names=(name,))[name]
+    try:
+        return load_keys(settings, create=False, names=(name,))[name]
+    except RuntimeError:
+        if Path(path).exists() and _is_encrypted(Path(path)):
+            raise
+    return load_keys(settings, names=(name,))[name]
+
+
+def _is_encrypted(path: Path) -> bool:
+    """Ask DuckDB whether `path` needs a key (only when no key is known for it)."""
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.CatalogException as exc:
+        return "without a key" in str(exc)
+    return False
 
 
 def open_encrypted(

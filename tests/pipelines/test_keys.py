@@ -75,7 +75,9 @@ def test_warehouse_file_needs_its_key(ops_env):
         assert con.execute("select v from t").fetchall() == [("plain-text-canary-7431",)]
 
 
-def test_a_plain_file_from_before_is_encrypted_in_place_with_every_row(ops_env):
+def test_a_plain_file_from_before_is_encrypted_in_place_with_every_row(ops_env, monkeypatch):
+    # An installation from before: a plain warehouse and a key file without a warehouse key.
+    monkeypatch.delenv("OPS_WAREHOUSE_KEY")
     path = get_settings().warehouse_path
     path.parent.mkdir(parents=True)
     with duckdb.connect(str(path)) as con:
